@@ -1,0 +1,483 @@
+package lineworks
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+)
+
+var report = lineworkstest.Attachment{
+	FileName:    "報告書 2026年11月.pdf",
+	ContentType: "application/pdf",
+	Content:     []byte("%PDF-1.7 quarterly report"),
+}
+
+func (f *fixture) addReport() {
+	f.emu.AddAttachment(testBotID, testFileID, report)
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func TestDownloadFollowsTheRedirectWithTheToken(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	var buf bytes.Buffer
+	att, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if buf.String() != string(report.Content) {
+		t.Fatalf("content = %q", buf.String())
+	}
+	want := Attachment{Size: int64(len(report.Content)), SHA256: sha256Hex(report.Content), ContentType: "application/pdf", FileName: "報告書 2026年11月.pdf", Method: DownloadRedirect}
+	if *att != want {
+		t.Fatalf("attachment = %+v\nwant         %+v", *att, want)
+	}
+	storage := f.emu.Requests()[2]
+	if storage.Host != lineworkstest.HostStorage || !strings.HasPrefix(storage.Header.Get("Authorization"), "Bearer ") {
+		t.Fatalf("the storage request went to %s with Authorization %t", storage.Host, storage.Header.Get("Authorization") != "")
+	}
+	if f.tokenRequests() != 1 || f.emu.CountRequests(lineworkstest.HostAPI, "") != 1 || f.emu.CountRequests(lineworkstest.HostStorage, "") != 1 {
+		t.Fatalf("requests: %+v", f.emu.Requests())
+	}
+}
+
+func TestDownloadFallsBackWhenTheAPIAnswers401(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	f.emu.SetAPIAnswers401(true)
+	var buf bytes.Buffer
+	att, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.Method != DownloadFallback || buf.String() != string(report.Content) {
+		t.Fatalf("method %s content %q", att.Method, buf.String())
+	}
+	reqs := f.emu.Requests()
+	last := reqs[len(reqs)-1]
+	if last.Path != "/k/emsg/r/jp1/1628695315008671000.1628781715.0.1000001.0.0.0/" {
+		t.Fatalf("fallback path = %s", last.Path)
+	}
+	// The 401 is answered with the same token: no token is re-issued for it.
+	if f.tokenRequests() != 1 {
+		t.Fatalf("%d token requests, want 1", f.tokenRequests())
+	}
+}
+
+func TestDownloadNeverSendsTheTokenToAForeignHost(t *testing.T) {
+	var foreignCalls atomic.Int32
+	foreign := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		foreignCalls.Add(1)
+	}))
+	defer foreign.Close()
+
+	for _, location := range []string{
+		foreign.URL + "/steal",                      // loopback, but not a configured endpoint
+		"http://apis-storage.worksmobile.com/k/x/",  // a LINE WORKS host, over plain http
+		"https://worksmobile.com.evil.example/k/x/", // a look-alike domain
+		"https://evil.example/k/x/",
+	} {
+		t.Run(location, func(t *testing.T) {
+			f := newFixture(t)
+			f.addReport()
+			f.emu.SetRedirectLocation(location)
+			var buf bytes.Buffer
+			att, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if att.Method != DownloadFallback || buf.String() != string(report.Content) {
+				t.Fatalf("method %s", att.Method)
+			}
+			if !strings.Contains(f.log.text(), "WARN the attachment API redirected to a host") {
+				t.Errorf("no warning logged:\n%s", f.log.text())
+			}
+		})
+	}
+	if foreignCalls.Load() != 0 {
+		t.Fatalf("the foreign host was contacted %d times", foreignCalls.Load())
+	}
+}
+
+func TestMayCarryToken(t *testing.T) {
+	eps, err := parseEndpoints(&Config{StorageEndpoint: "http://localhost:9000", APIEndpoint: "https://api.example.test/v1.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for raw, want := range map[string]bool{
+		"https://apis-storage.worksmobile.com/k/emsg/r/jp1/x/":     true,
+		"https://jp2-apis-storage.worksmobile.com/k/emsg/r/jp1/x/": true,
+		"https://storage.worksmobile.com/x":                        true,
+		"https://www.worksapis.com/v1.0/x":                         true,
+		"https://WORKSMOBILE.COM./x":                               true,
+		"https://api.example.test/other":                           true, // a configured endpoint's host
+		"http://localhost:9000/k/":                                 true, // configured, loopback
+		"http://localhost:9001/k/":                                 false,
+		"http://127.0.0.1:9000/k/":                                 false, // same port, other host
+		"http://apis-storage.worksmobile.com/x":                    false,
+		"https://api.example.test:8443/x":                          false,
+		"https://example.test/x":                                   false,
+		"https://worksmobile.com.evil.example/x":                   false,
+		"https://evilworksmobile.com/x":                            false,
+		"ftp://apis-storage.worksmobile.com/x":                     false,
+	} {
+		u, _ := url.Parse(raw)
+		if got := eps.mayCarryToken(u); got != want {
+			t.Errorf("mayCarryToken(%s) = %t, want %t", raw, got, want)
+		}
+	}
+}
+
+func TestParseEndpointRefusesPlainHTTPBeyondLoopback(t *testing.T) {
+	for raw, ok := range map[string]bool{
+		"https://auth.worksmobile.com":  true,
+		"https://auth.worksmobile.com/": true,
+		"http://127.0.0.1:8080":         true,
+		"http://[::1]:8080":             true,
+		"http://localhost:8080":         true,
+		"http://auth.worksmobile.com":   false,
+		"http://10.0.0.1":               false,
+		"auth.worksmobile.com":          false,
+		"https://user:pw@example.com":   false,
+		"https://example.com/?a=b":      false,
+	} {
+		_, err := ParseEndpoint(raw)
+		if (err == nil) != ok {
+			t.Errorf("ParseEndpoint(%q) err = %v", raw, err)
+		}
+	}
+	if _, err := New(Config{AuthEndpoint: "http://auth.worksmobile.com"}); err == nil || !strings.Contains(err.Error(), "plain http") {
+		t.Errorf("New with an http endpoint: %v", err)
+	}
+}
+
+func TestDownloadRetriesRateLimitedRequests(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	f.emu.RateLimitNext(2, 0)
+	var buf bytes.Buffer
+	if _, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.emu.CountRequests(lineworkstest.HostAPI, ""); n != 3 {
+		t.Fatalf("%d API requests, want 2 refused + 1", n)
+	}
+}
+
+func TestDownloadGivesUpOnPersistentRateLimit(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	f.emu.RateLimitNext(100, 0)
+	_, err := f.client(t, func(c *Config) { c.MaxRetries = 2 }).DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests || !strings.Contains(err.Error(), "rate limit") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBackoffHonoursTheServersWait(t *testing.T) {
+	resp := func(status int, headers ...string) *http.Response {
+		r := &http.Response{StatusCode: status, Header: http.Header{}}
+		for i := 0; i < len(headers); i += 2 {
+			r.Header.Set(headers[i], headers[i+1])
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		resp *http.Response
+		want time.Duration
+	}{
+		{resp(429, "rateLimit-reset", "7"), 7 * time.Second},
+		{resp(429, "Ratelimit-Reset", "0"), time.Second},
+		{resp(429, "rateLimit-reset", "600"), maxServerWait},
+		{resp(429, "Retry-After", "3"), 3 * time.Second},
+		{resp(503, "Retry-After", "2"), 2 * time.Second},
+		{resp(500), time.Second},
+	} {
+		if got := backoff(time.Second, 30*time.Second, 0, tc.resp); got != tc.want {
+			t.Errorf("backoff(%d %v) = %v, want %v", tc.resp.StatusCode, tc.resp.Header, got, tc.want)
+		}
+	}
+}
+
+func TestDownloadReissuesAStaleTokenOnce(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	c := f.client(t)
+	if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0); err != nil {
+		t.Fatal(err)
+	}
+	f.emu.ExpireAccessTokens() // the API now answers 403 UNAUTHORIZED
+	var buf bytes.Buffer
+	if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0); err != nil {
+		t.Fatal(err)
+	}
+	if buf.String() != string(report.Content) || f.tokenRequests() != 2 {
+		t.Fatalf("%d token requests, want 2", f.tokenRequests())
+	}
+}
+
+func TestParallelDownloadsReissueAStaleTokenOnlyOnce(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	c := f.client(t)
+	if _, err := c.Token(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	f.emu.ExpireAccessTokens()
+	var wg sync.WaitGroup
+	for range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := f.tokenRequests(); n != 2 {
+		t.Fatalf("%d token requests, want the first and one re-issue", n)
+	}
+}
+
+func TestDownloadsRunInParallel(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	// Each storage download waits until 6 are in flight at once: serialised
+	// downloads would each wait out the timeout and the high-water mark would be 1.
+	f.emu.HoldDownloads(6, 20*time.Second)
+	c := f.client(t)
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := f.emu.MaxConcurrentDownloads(); got != 6 {
+		t.Fatalf("at most %d downloads were in flight at once, want 6", got)
+	}
+	if f.tokenRequests() != 1 {
+		t.Fatalf("%d token requests for 6 downloads, want 1", f.tokenRequests())
+	}
+}
+
+func TestDownloadWithAConfiguredToken(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	token := f.emu.IssueAccessToken(testClientID, "bot")
+	c := f.client(t, func(c *Config) {
+		*c = Config{AccessToken: token, APIEndpoint: c.APIEndpoint, StorageEndpoint: c.StorageEndpoint, AuthEndpoint: c.AuthEndpoint}
+	})
+	if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0); err != nil {
+		t.Fatal(err)
+	}
+	if f.tokenRequests() != 0 {
+		t.Fatal("a token was issued although one was configured")
+	}
+	f.emu.ExpireAccessTokens()
+	_, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
+	if !errors.Is(err, ErrStaticTokenRejected) || strings.Contains(err.Error(), token) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDownloadWithoutTheBotScope(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	_, err := f.client(t, func(c *Config) { c.Scopes = []string{"user.read"} }).DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden || !strings.Contains(err.Error(), "bot or bot.message") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDownloadOfAnExpiredFileSaysSo(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
+	var nf *AttachmentNotFoundError
+	if !errors.As(err, &nf) || !strings.Contains(err.Error(), testFileID) || !strings.Contains(err.Error(), "24 hours") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDownloadRefusesIDsThatLeaveTheirPath(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	for _, id := range []string{"../../admin", "jp1/../../x", "jp1.a/b", "jp1..x", ".jp1.x", "jp1.x.", "jp1 x", "jp1.%2e%2e", "", "jp1"} {
+		if _, err := c.DownloadAttachment(context.Background(), testBotID, id, io.Discard, 0); err == nil || !strings.Contains(err.Error(), "not a LINE WORKS file ID") {
+			t.Errorf("file ID %q: err = %v", id, err)
+		}
+	}
+	for _, id := range []string{"../1", "1/2", "", "2000001?x=1"} {
+		if _, err := c.DownloadAttachment(context.Background(), id, testFileID, io.Discard, 0); err == nil || !strings.Contains(err.Error(), "not a LINE WORKS bot ID") {
+			t.Errorf("bot ID %q: err = %v", id, err)
+		}
+	}
+	if n := len(f.emu.Requests()); n != 0 {
+		t.Fatalf("%d requests were sent for invalid IDs", n)
+	}
+}
+
+func TestDownloadToFileWritesAtomically(t *testing.T) {
+	f := newFixture(t)
+	binary := make([]byte, 256*1024)
+	for i := range binary {
+		binary[i] = byte(i * 7)
+	}
+	f.emu.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "data.bin", Content: binary})
+	dir := t.TempDir()
+	name := filepath.Join(dir, "new", "nested", "data.bin")
+
+	att, err := f.client(t).DownloadAttachmentToFile(context.Background(), testBotID, testFileID, name, 0o640, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(name)
+	if err != nil || !bytes.Equal(got, binary) || att.SHA256 != sha256Hex(binary) {
+		t.Fatalf("file differs from the attachment (err %v)", err)
+	}
+	if fi, _ := os.Stat(name); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode = %v, want 0640", fi.Mode().Perm())
+	}
+	assertOnlyFiles(t, filepath.Dir(name), "data.bin")
+}
+
+func TestFailedDownloadLeavesTheExistingFileAlone(t *testing.T) {
+	f := newFixture(t)
+	f.emu.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "big.bin", Size: 1 << 20})
+	f.emu.SetTruncateDownloads(true)
+	dir := t.TempDir()
+	name := filepath.Join(dir, "big.bin")
+	if err := os.WriteFile(name, []byte("previous version"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err := f.client(t).DownloadAttachmentToFile(context.Background(), testBotID, testFileID, name, 0o600, 0)
+	var incomplete *IncompleteDownloadError
+	if !errors.As(err, &incomplete) || incomplete.Expected != 1<<20 {
+		t.Fatalf("err = %v", err)
+	}
+	if got, _ := os.ReadFile(name); string(got) != "previous version" {
+		t.Fatalf("the existing file was changed to %d bytes", len(got))
+	}
+	assertOnlyFiles(t, dir, "big.bin")
+}
+
+func TestFailedDownloadRemovesTheDirectoriesItCreated(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	_, err := f.client(t).DownloadAttachmentToFile(context.Background(), testBotID, testFileID, filepath.Join(dir, "a", "b", "gone.bin"), 0o600, 0)
+	if err == nil {
+		t.Fatal("downloading a missing file succeeded")
+	}
+	assertOnlyFiles(t, dir)
+}
+
+func TestDownloadToADirectoryIsRefused(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	_, err := f.client(t).DownloadAttachmentToFile(context.Background(), testBotID, testFileID, t.TempDir(), 0o600, 0)
+	if err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDownloadSizeLimit(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	size := int64(len(report.Content))
+	c := f.client(t)
+	if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, size); err != nil {
+		t.Fatalf("a file of exactly the limit was refused: %v", err)
+	}
+	var tooLarge *SizeLimitError
+	if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, size-1); !errors.As(err, &tooLarge) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestStalledDownloadIsCutAfterTheRequestTimeout(t *testing.T) {
+	stall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		_, _ = w.Write([]byte("0123456789"))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer stall.Close()
+	f := newFixture(t)
+	f.addReport()
+	f.emu.SetAPIAnswers401(true) // so the download goes to the storage endpoint: the stalling server
+	c := f.client(t, func(c *Config) { c.StorageEndpoint, c.RequestTimeout = stall.URL, 300*time.Millisecond })
+	_, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
+	var incomplete *IncompleteDownloadError
+	if !errors.As(err, &incomplete) || incomplete.Received != 10 || !strings.Contains(err.Error(), "no data arrived") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestFileNameFromContentDisposition(t *testing.T) {
+	for header, want := range map[string]string{
+		`attachment; filename="report.pdf"`:                                                     "report.pdf",
+		`attachment; filename="fallback.pdf"; filename*=UTF-8''%E5%A0%B1%E5%91%8A%E6%9B%B8.pdf`: "報告書.pdf",
+		`attachment; filename*=UTF-8''%E5%86%99%E7%9C%9F%201.jpg`:                               "写真 1.jpg",
+		`attachment; filename="../../etc/passwd"`:                                               "passwd",
+		`attachment; filename="C:\\Users\\me\\a.txt"`:                                           "a.txt",
+		`attachment; filename=".."`:                                                             "",
+		`attachment`:                                                                            "",
+		``:                                                                                      "",
+	} {
+		if got := fileNameFrom(header); got != want {
+			t.Errorf("fileNameFrom(%s) = %q, want %q", header, got, want)
+		}
+	}
+}
+
+func TestAttachmentURL(t *testing.T) {
+	got, err := AttachmentURL(DefaultStorageEndpoint, testFileID)
+	if want := "https://apis-storage.worksmobile.com/k/emsg/r/jp1/1628695315008671000.1628781715.0.1000001.0.0.0/"; err != nil || got != want {
+		t.Fatalf("AttachmentURL = %q, %v; want %q", got, err, want)
+	}
+	if _, err := AttachmentURL(DefaultStorageEndpoint, "jp1/../x"); err == nil {
+		t.Fatal("a traversing file ID was accepted")
+	}
+}
+
+func assertOnlyFiles(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(names, ",") {
+		t.Fatalf("%s holds %v, want %v", dir, got, names)
+	}
+}

@@ -1,0 +1,72 @@
+package lineworks
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/sync/singleflight"
+)
+
+// Client talks to LINE WORKS with one set of credentials. It is safe for
+// concurrent use; Terraform reads data sources in parallel through one Client.
+type Client struct {
+	cfg  Config
+	eps  endpoints
+	http *retryablehttp.Client
+
+	// Issued tokens, one per scope set, shared by every caller of this Client.
+	tokensMu sync.Mutex
+	tokens   map[string]*Token
+	issuing  singleflight.Group
+}
+
+// New checks cfg and returns a Client. It sends nothing: tokens are issued
+// on first use, so that a Terraform phase that needs none requests none.
+func New(cfg Config) (*Client, error) {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max retries must not be negative, got %d", cfg.MaxRetries)
+	}
+	if cfg.MinRetryWait <= 0 {
+		cfg.MinRetryWait = time.Second
+	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = 30 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = discardLogger{}
+	}
+	cfg.Scopes = NormalizeScopes(cfg.Scopes)
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = slices.Clone(DefaultScopes)
+	}
+	eps, err := parseEndpoints(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, eps: eps, http: newHTTPClient(&cfg), tokens: map[string]*Token{}}, nil
+}
+
+// Scopes returns the scopes a token is issued for when none are given.
+func (c *Client) Scopes() []string { return slices.Clone(c.cfg.Scopes) }
+
+// NormalizeScopes splits entries on spaces and commas, drops empties and
+// duplicates, and sorts, so that equal scope sets share one token.
+func NormalizeScopes(scopes []string) []string {
+	var out []string
+	for _, s := range scopes {
+		out = append(out, strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '\n' })...)
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}

@@ -1,0 +1,106 @@
+package lineworks
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// maxServerWait caps how long a 429's rateLimit-reset or Retry-After may make
+// a request wait: LINE WORKS limits are per minute.
+const maxServerWait = 65 * time.Second
+
+// maxErrorBody bounds how much of an error response is read.
+const maxErrorBody = 64 << 10
+
+func newHTTPClient(cfg *Config) *retryablehttp.Client {
+	transport := cfg.Transport
+	if transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// Bounds the wait for headers only; a body that keeps flowing is never cut
+		// (http.Client.Timeout would cut long downloads). Stalls are bounded by
+		// stallReader.
+		t.ResponseHeaderTimeout = cfg.RequestTimeout
+		t.MaxIdleConnsPerHost = 16
+		transport = t
+	}
+	logger := cfg.Logger
+	return &retryablehttp.Client{
+		HTTPClient: &http.Client{
+			Transport: transport,
+			// Redirects are followed by hand, so that the token goes only where it
+			// may (see Client.DownloadAttachment); the token endpoint never redirects.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		RetryWaitMin: cfg.MinRetryWait,
+		RetryWaitMax: cfg.MaxRetryWait,
+		RetryMax:     cfg.MaxRetries,
+		CheckRetry:   retryablehttp.DefaultRetryPolicy,
+		Backoff:      backoff,
+		// Give the caller the last response, so it can report the service's own error.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, retry int) {
+			fields := map[string]any{"method": req.Method, "url": redactedURL(req)}
+			if retry > 0 {
+				fields["retry"] = retry
+			}
+			logger.Debug(req.Context(), "LINE WORKS request", fields)
+		},
+		ResponseLogHook: func(_ retryablehttp.Logger, resp *http.Response) {
+			logger.Debug(resp.Request.Context(), "LINE WORKS response", map[string]any{
+				"method": resp.Request.Method,
+				"url":    redactedURL(resp.Request),
+				"status": resp.StatusCode,
+			})
+		},
+	}
+}
+
+// redactedURL leaves out the query, the only part of a URL that could carry a
+// credential (signed storage URLs do).
+func redactedURL(req *http.Request) string {
+	u := *req.URL
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String()
+}
+
+// backoff honours LINE WORKS's rateLimit-reset (seconds until the limit resets)
+// and Retry-After; otherwise it backs off exponentially.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if s, err := strconv.ParseInt(resp.Header.Get("rateLimit-reset"), 10, 64); err == nil && s >= 0 {
+			wait := time.Duration(s) * time.Second
+			if s > 1_000_000_000 { // an epoch timestamp rather than a delay
+				wait = time.Until(time.Unix(s, 0))
+			}
+			return min(max(wait, minWait), maxServerWait)
+		}
+		if resp.Header.Get("Retry-After") != "" {
+			return min(retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp), maxServerWait)
+		}
+	}
+	return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+}
+
+// readErrorBody reads a bounded error body and closes it.
+func readErrorBody(resp *http.Response) []byte {
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return b
+}
+
+// do sends req with retries. A nil response comes with an error.
+func (c *Client) do(ctx context.Context, req *retryablehttp.Request) (*http.Response, error) {
+	resp, err := c.http.Do(req.WithContext(ctx))
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, err
+	}
+	return resp, nil
+}

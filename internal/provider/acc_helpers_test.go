@@ -1,0 +1,125 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+)
+
+const (
+	testClientID     = "acc-client"
+	testClientSecret = "acc-client-secret-0123456789"
+	testAccount      = "acc.serviceaccount@example.com"
+	testBotID        = "2000001"
+	testFileID       = "jp1.1628695315008671000.1628781715.0.1000001.0.0.0"
+)
+
+func TestMain(m *testing.M) {
+	// Terraform must not phone home, and a developer's own LINE WORKS
+	// settings must not leak into the tests.
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "LINEWORKS_") {
+			os.Unsetenv(name)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// accEnv is an emulated LINE WORKS tenant with one app, and what a provider
+// block needs to reach it.
+type accEnv struct {
+	emu     *lineworkstest.Server
+	keyPath string
+	now     func() time.Time
+}
+
+func newAccEnv(t *testing.T) *accEnv {
+	t.Helper()
+	emu := lineworkstest.NewServer()
+	t.Cleanup(emu.Close)
+	key := lineworkstest.TestKey(0)
+	emu.RegisterApp(lineworkstest.App{
+		ClientID:         testClientID,
+		ClientSecret:     testClientSecret,
+		ServiceAccountID: testAccount,
+		PublicKey:        &key.PublicKey,
+	})
+	keyPath := filepath.Join(t.TempDir(), "private_20261122.key")
+	if err := os.WriteFile(keyPath, lineworkstest.PKCS8PEM(key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &accEnv{emu: emu, keyPath: keyPath, now: time.Now}
+}
+
+// factories serve the provider under test in-process, beside the echo
+// provider that carries ephemeral values into state for assertions.
+func (e *accEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"lineworks": providerserver.NewProtocol6WithError(&lineworksProvider{version: "test", now: e.now}),
+		"echo":      echoprovider.NewProviderServer(),
+	}
+}
+
+// endpoints is the part of a provider block that points at the emulator.
+func (e *accEnv) endpoints() string {
+	return fmt.Sprintf(`
+  auth_endpoint    = %q
+  api_endpoint     = %q
+  storage_endpoint = %q
+  max_retries      = 3`, e.emu.AuthURL(), e.emu.APIURL(), e.emu.StorageURL())
+}
+
+// provider is a complete provider block; extra lines are added inside it.
+func (e *accEnv) provider(extra ...string) string {
+	return fmt.Sprintf(`
+provider "lineworks" {
+  client_id          = %q
+  client_secret      = %q
+  service_account_id = %q
+  private_key_path   = %q
+%s
+%s
+}
+`, testClientID, testClientSecret, testAccount, e.keyPath, e.endpoints(), strings.Join(extra, "\n"))
+}
+
+func (e *accEnv) tokenRequests() int {
+	return e.emu.CountRequests(lineworkstest.HostAuth, "/oauth2/v2.0/token")
+}
+
+// accTest runs steps against the real terraform binary (TF_ACC=1).
+func (e *accEnv) test(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		Steps:                    steps,
+	})
+}
+
+// errorText matches a diagnostic that says each of parts, in order, however
+// Terraform wraps its lines.
+func errorText(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}

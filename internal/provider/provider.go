@@ -1,0 +1,378 @@
+// Package provider is the Terraform surface of the LINE WORKS provider. It
+// converts between Terraform values and calls into internal/lineworks, which
+// does all the talking, signing, caching and retrying.
+package provider
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
+)
+
+var (
+	_ provider.Provider                       = (*lineworksProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*lineworksProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*lineworksProvider)(nil)
+)
+
+// Environment variables the provider falls back to. An empty variable counts as unset.
+const (
+	envClientID         = "LINEWORKS_CLIENT_ID"
+	envClientSecret     = "LINEWORKS_CLIENT_SECRET"
+	envServiceAccountID = "LINEWORKS_SERVICE_ACCOUNT_ID"
+	envPrivateKey       = "LINEWORKS_PRIVATE_KEY"
+	envPrivateKeyPath   = "LINEWORKS_PRIVATE_KEY_PATH"
+	envScopes           = "LINEWORKS_SCOPES"
+	envAccessToken      = "LINEWORKS_ACCESS_TOKEN"
+	envAuthEndpoint     = "LINEWORKS_AUTH_ENDPOINT"
+	envAPIEndpoint      = "LINEWORKS_API_ENDPOINT"
+	envStorageEndpoint  = "LINEWORKS_STORAGE_ENDPOINT"
+	envAPIID            = "LINEWORKS_API_ID"
+	envServerID         = "LINEWORKS_SERVER_ID"
+	envConsumerKey      = "LINEWORKS_CONSUMER_KEY"
+	envRequestTimeout   = "LINEWORKS_REQUEST_TIMEOUT"
+	envMaxRetries       = "LINEWORKS_MAX_RETRIES"
+)
+
+// lineworksProvider is the provider implementation.
+type lineworksProvider struct {
+	version string
+	// now is the clock every signature and expiry is computed with; tests fix it.
+	now func() time.Time
+}
+
+// providerModel maps the provider block.
+type providerModel struct {
+	ClientID         types.String `tfsdk:"client_id"`
+	ClientSecret     types.String `tfsdk:"client_secret"`
+	ServiceAccountID types.String `tfsdk:"service_account_id"`
+	PrivateKey       types.String `tfsdk:"private_key"`
+	PrivateKeyPath   types.String `tfsdk:"private_key_path"`
+	Scopes           types.Set    `tfsdk:"scopes"`
+	AccessToken      types.String `tfsdk:"access_token"`
+	AuthEndpoint     types.String `tfsdk:"auth_endpoint"`
+	APIEndpoint      types.String `tfsdk:"api_endpoint"`
+	StorageEndpoint  types.String `tfsdk:"storage_endpoint"`
+	APIID            types.String `tfsdk:"api_id"`
+	ServerID         types.String `tfsdk:"server_id"`
+	ConsumerKey      types.String `tfsdk:"consumer_key"`
+	RequestTimeout   types.String `tfsdk:"request_timeout"`
+	MaxRetries       types.Int64  `tfsdk:"max_retries"`
+}
+
+// New returns a provider factory for the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &lineworksProvider{version: version, now: time.Now}
+	}
+}
+
+func (p *lineworksProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "lineworks"
+	resp.Version = p.version
+}
+
+func (p *lineworksProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	endpoint := []validator.String{endpointValidator{}}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Issues LINE WORKS API credentials (API 2.0 access tokens and JWT assertions, " +
+			"and the legacy API 1.0 tokens) and downloads files sent to a bot.\n\n" +
+			"Every argument is optional and falls back to its environment variable; an empty variable counts as unset. " +
+			"A missing setting is reported only when something needs it. Nothing is sent when the provider is configured: " +
+			"a token is requested on first use.",
+		Attributes: map[string]schema.Attribute{
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "Client ID of the app (Developer Console > API 2.0). The `iss` of the JWT assertion. Environment: `" + envClientID + "`.",
+				Optional:            true,
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "Client Secret of the app. Environment: `" + envClientSecret + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"service_account_id": schema.StringAttribute{
+				MarkdownDescription: "Service Account of the app, such as `abcde.serviceaccount@example.com`. The `sub` of the JWT assertion. Environment: `" + envServiceAccountID + "`.",
+				Optional:            true,
+			},
+			"private_key": schema.StringAttribute{
+				MarkdownDescription: "The app's Private Key as PEM text. PKCS#8 (`BEGIN PRIVATE KEY`, as downloaded from the Developer Console), " +
+					"PKCS#1 (`BEGIN RSA PRIVATE KEY`) and a PKCS#8 body under an `RSA PRIVATE KEY` label all work; literal `\\n` sequences are read as line breaks. " +
+					"Conflicts with `private_key_path`. Environment: `" + envPrivateKey + "`.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("private_key_path"))},
+			},
+			"private_key_path": schema.StringAttribute{
+				MarkdownDescription: "Path of the Private Key file as downloaded from the Developer Console; `~/` is expanded. " +
+					"Conflicts with `private_key`. Environment: `" + envPrivateKeyPath + "`.",
+				Optional: true,
+			},
+			"scopes": schema.SetAttribute{
+				MarkdownDescription: "OAuth scopes the provider's tokens are issued for, such as `[\"bot\", \"bot.message\"]`; each must be enabled for the app in the Developer Console. " +
+					"Defaults to `[\"bot\"]`, which covers bot attachment downloads. Environment: `" + envScopes + "` (space- or comma-separated).",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  scopeSetValidators(),
+			},
+			"access_token": schema.StringAttribute{
+				MarkdownDescription: "An access token to call the API with, instead of issuing one. This is how a token from the `lineworks_access_token` " +
+					"ephemeral resource reaches a second provider block. Environment: `" + envAccessToken + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"auth_endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the authentication server. Defaults to `" + lineworks.DefaultAuthEndpoint + "` (token at `/oauth2/v2.0/token`). " +
+					"Must be https, except on a loopback host. Environment: `" + envAuthEndpoint + "`.",
+				Optional:   true,
+				Validators: endpoint,
+			},
+			"api_endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the API. Defaults to `" + lineworks.DefaultAPIEndpoint + "`. Must be https, except on a loopback host. Environment: `" + envAPIEndpoint + "`.",
+				Optional:            true,
+				Validators:          endpoint,
+			},
+			"storage_endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the file storage host, used to derive an attachment's URL from its file ID. Defaults to `" + lineworks.DefaultStorageEndpoint + "`. " +
+					"Must be https, except on a loopback host. Environment: `" + envStorageEndpoint + "`.",
+				Optional:   true,
+				Validators: endpoint,
+			},
+			"api_id": schema.StringAttribute{
+				MarkdownDescription: "Legacy API 1.0: the domain's API ID. Environment: `" + envAPIID + "`.",
+				Optional:            true,
+			},
+			"server_id": schema.StringAttribute{
+				MarkdownDescription: "Legacy API 1.0: the 32-character server ID of an \"ID registration\" server; its key is `private_key`. Environment: `" + envServerID + "`.",
+				Optional:            true,
+			},
+			"consumer_key": schema.StringAttribute{
+				MarkdownDescription: "Legacy API 1.0: the service API consumer key. Environment: `" + envConsumerKey + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long to wait for a response to start, and for a stalled download to resume, as a Go duration such as `30s` or `2m`. " +
+					"A download that keeps making progress is never cut. Defaults to `30s`. Environment: `" + envRequestTimeout + "`.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request answered with 429 or a 5xx is retried, with backoff that honours `rateLimit-reset` and `Retry-After`. " +
+					"Defaults to `" + strconv.Itoa(lineworks.DefaultMaxRetries) + "`. Environment: `" + envMaxRetries + "`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 10)},
+			},
+		},
+	}
+}
+
+func (p *lineworksProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	cfg := lineworks.Config{
+		ClientID:         stringSetting(m.ClientID, envClientID),
+		ClientSecret:     stringSetting(m.ClientSecret, envClientSecret),
+		ServiceAccountID: stringSetting(m.ServiceAccountID, envServiceAccountID),
+		AccessToken:      stringSetting(m.AccessToken, envAccessToken),
+		AuthEndpoint:     stringSetting(m.AuthEndpoint, envAuthEndpoint),
+		APIEndpoint:      stringSetting(m.APIEndpoint, envAPIEndpoint),
+		StorageEndpoint:  stringSetting(m.StorageEndpoint, envStorageEndpoint),
+		APIID:            stringSetting(m.APIID, envAPIID),
+		ServerID:         stringSetting(m.ServerID, envServerID),
+		ConsumerKey:      stringSetting(m.ConsumerKey, envConsumerKey),
+		MaxRetries:       lineworks.DefaultMaxRetries,
+		Now:              p.now,
+		Logger:           tflogLogger{},
+	}
+
+	cfg.Scopes = scopesSetting(ctx, m.Scopes, &resp.Diagnostics)
+	cfg.PrivateKey = privateKeySetting(m, &resp.Diagnostics)
+
+	if raw := stringSetting(m.RequestTimeout, envRequestTimeout); raw != "" {
+		d, err := parseTimeout(raw)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout", fmt.Sprintf("%s (from request_timeout or %s).", err, envRequestTimeout))
+		}
+		cfg.RequestTimeout = d
+	}
+	if !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown() {
+		cfg.MaxRetries = int(m.MaxRetries.ValueInt64())
+	} else if raw := os.Getenv(envMaxRetries); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 0 || n > 10 {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max retries", fmt.Sprintf("%s must be a whole number from 0 to 10, got %q.", envMaxRetries, raw))
+		}
+		cfg.MaxRetries = n
+	}
+
+	for _, ep := range []struct {
+		attr, env, value string
+	}{
+		{"auth_endpoint", envAuthEndpoint, cfg.AuthEndpoint},
+		{"api_endpoint", envAPIEndpoint, cfg.APIEndpoint},
+		{"storage_endpoint", envStorageEndpoint, cfg.StorageEndpoint},
+	} {
+		if ep.value == "" {
+			continue
+		}
+		if _, err := lineworks.ParseEndpoint(ep.value); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(ep.attr), "Invalid LINE WORKS endpoint", fmt.Sprintf("%s (from %s or %s).", err, ep.attr, ep.env))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := lineworks.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid LINE WORKS provider configuration", err.Error())
+		return
+	}
+	data := &providerData{
+		client:  client,
+		secrets: nonEmpty(cfg.ClientSecret, cfg.AccessToken, cfg.ConsumerKey, stringSetting(m.PrivateKey, envPrivateKey)),
+	}
+	// Ephemeral resources get their data from their own field: without it they
+	// would never see the client.
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
+	resp.ResourceData = data
+}
+
+func (p *lineworksProvider) Resources(context.Context) []func() resource.Resource { return nil }
+
+func (p *lineworksProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewJWTAssertionDataSource,
+		NewBotAttachmentDataSource,
+	}
+}
+
+func (p *lineworksProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAccessTokenEphemeralResource,
+		NewJWTAssertionEphemeralResource,
+	}
+}
+
+func (p *lineworksProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewAttachmentURLFunction,
+	}
+}
+
+// stringSetting is the configured value, else the environment variable's.
+// Unknown values (during validation) count as unset.
+func stringSetting(v types.String, env string) string {
+	if s := v.ValueString(); !v.IsUnknown() && s != "" {
+		return s
+	}
+	return os.Getenv(env)
+}
+
+func scopesSetting(ctx context.Context, v types.Set, diags *diag.Diagnostics) []string {
+	if !v.IsNull() && !v.IsUnknown() {
+		var scopes []string
+		diags.Append(v.ElementsAs(ctx, &scopes, false)...)
+		return lineworks.NormalizeScopes(scopes)
+	}
+	return lineworks.NormalizeScopes([]string{os.Getenv(envScopes)})
+}
+
+// privateKeySetting reads and parses the private key from private_key,
+// private_key_path or their environment variables, in that order.
+func privateKeySetting(m providerModel, diags *diag.Diagnostics) *rsa.PrivateKey {
+	var (
+		pemText []byte
+		attr    string
+		source  string
+	)
+	switch {
+	case !m.PrivateKey.IsUnknown() && m.PrivateKey.ValueString() != "":
+		pemText, attr, source = []byte(m.PrivateKey.ValueString()), "private_key", "private_key"
+	case !m.PrivateKeyPath.IsUnknown() && m.PrivateKeyPath.ValueString() != "":
+		attr, source = "private_key_path", "private_key_path"
+		pemText = readKeyFile(m.PrivateKeyPath.ValueString(), attr, diags)
+	case os.Getenv(envPrivateKey) != "" && os.Getenv(envPrivateKeyPath) != "":
+		diags.AddAttributeError(path.Root("private_key"), "Conflicting private key settings",
+			fmt.Sprintf("Both %s and %s are set; unset one of them.", envPrivateKey, envPrivateKeyPath))
+		return nil
+	case os.Getenv(envPrivateKey) != "":
+		pemText, attr, source = []byte(os.Getenv(envPrivateKey)), "private_key", envPrivateKey
+	case os.Getenv(envPrivateKeyPath) != "":
+		attr, source = "private_key_path", envPrivateKeyPath
+		pemText = readKeyFile(os.Getenv(envPrivateKeyPath), attr, diags)
+	default:
+		return nil
+	}
+	if pemText == nil {
+		return nil
+	}
+	key, err := lineworks.ParsePrivateKey(pemText)
+	if err != nil {
+		diags.AddAttributeError(path.Root(attr), "Invalid LINE WORKS private key", fmt.Sprintf("The key from %s cannot be used: %s.", source, err))
+		return nil
+	}
+	return key
+}
+
+func readKeyFile(name, attr string, diags *diag.Diagnostics) []byte {
+	if rest, ok := strings.CutPrefix(name, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			name = filepath.Join(home, rest)
+		}
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		detail := err.Error()
+		if errors.Is(err, os.ErrNotExist) {
+			detail = fmt.Sprintf("%s does not exist: give the path of the private key file downloaded from the Developer Console", name)
+		}
+		diags.AddAttributeError(path.Root(attr), "Cannot read the LINE WORKS private key file", detail+".")
+		return nil
+	}
+	return b
+}
+
+func parseTimeout(raw string) (time.Duration, error) {
+	d, err := time.ParseDuration(raw)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration such as 30s or 2m", raw)
+	}
+	return d, nil
+}
+
+func nonEmpty(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,179 @@
+package provider
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+)
+
+const echoAccessToken = `
+ephemeral "lineworks_access_token" "test" {}
+provider "echo" {
+  data = ephemeral.lineworks_access_token.test
+}
+resource "echo" "token" {}
+`
+
+// providerWithKey is a provider block whose private key is given inline.
+func (e *accEnv) providerWithKey(keyPEM string, extra ...string) string {
+	return fmt.Sprintf(`
+provider "lineworks" {
+  client_id          = %q
+  client_secret      = %q
+  service_account_id = %q
+  private_key        = <<-EOT
+%s
+  EOT
+%s
+%s
+}
+`, testClientID, testClientSecret, testAccount, strings.TrimSpace(keyPEM), e.endpoints(), strings.Join(extra, "\n"))
+}
+
+func TestAccProvider_everyKeyShapeWorks(t *testing.T) {
+	env := newAccEnv(t)
+	key := lineworkstest.TestKey(0)
+	var steps []resource.TestStep
+	for i, pemText := range [][]byte{lineworkstest.PKCS8PEM(key), lineworkstest.PKCS1PEM(key), lineworkstest.PKCS8UnderRSALabelPEM(key)} {
+		steps = append(steps, resource.TestStep{
+			Config: env.providerWithKey(string(pemText)) + strings.Replace(echoAccessToken, `"echo" "token"`, fmt.Sprintf(`"echo" "key_shape_%d"`, i), 1),
+			ConfigStateChecks: []statecheck.StateCheck{
+				echoed(fmt.Sprintf("echo.key_shape_%d", i), "access_token", validToken(env)),
+			},
+		})
+	}
+	env.test(t, steps...)
+}
+
+func TestAccProvider_badKeysSayWhatIsWrong(t *testing.T) {
+	env := newAccEnv(t)
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(ec)
+	ecPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	missingPath := filepath.Join(t.TempDir(), "nowhere.key")
+
+	env.test(t,
+		resource.TestStep{
+			Config:      env.providerWithKey(ecPEM) + echoAccessToken,
+			ExpectError: errorText("Invalid LINE WORKS private key", "The key from private_key cannot be used: the private key is not an RSA key", "RS256", "(found an EC key)"),
+		},
+		resource.TestStep{
+			Config:      env.providerWithKey("this is not a key") + echoAccessToken,
+			ExpectError: errorText("Invalid LINE WORKS private key", "is not PEM text", "-----BEGIN PRIVATE KEY-----"),
+		},
+		resource.TestStep{
+			Config:      strings.Replace(env.provider(), env.keyPath, missingPath, 1) + echoAccessToken,
+			ExpectError: errorText("Cannot read the LINE WORKS private key file", missingPath+" does not exist"),
+		},
+		resource.TestStep{
+			Config:      env.provider(`private_key = "x"`) + echoAccessToken,
+			ExpectError: errorText(`Attribute "private_key_path" cannot be specified when "private_key" is specified`),
+		},
+	)
+}
+
+func TestAccProvider_endpointsMustBeHTTPSBeyondLoopback(t *testing.T) {
+	env := newAccEnv(t)
+	env.test(t, resource.TestStep{
+		Config: `
+provider "lineworks" {
+  auth_endpoint = "http://auth.example.com"
+}
+` + echoAccessToken,
+		ExpectError: errorText("Invalid LINE WORKS endpoint", `"http://auth.example.com" uses plain http`, "except to a loopback host"),
+	})
+}
+
+func TestAccProvider_invalidTimeoutAndRetries(t *testing.T) {
+	env := newAccEnv(t)
+	env.test(t,
+		resource.TestStep{
+			Config:      env.provider(`request_timeout = "soon"`) + echoAccessToken,
+			ExpectError: errorText(`"soon" is not a positive duration such as 30s or 2m`),
+		},
+		resource.TestStep{
+			Config:      strings.Replace(env.provider(), "max_retries      = 3", "max_retries = 50", 1) + echoAccessToken,
+			ExpectError: errorText("max_retries", "must be between 0 and 10, got: 50"),
+		},
+	)
+}
+
+// Environment variables stand in for every argument; an empty one counts as
+// unset. Not parallel: it sets the process environment the in-process
+// provider reads.
+func TestAccProvider_environmentVariables(t *testing.T) {
+	env := newAccEnv(t)
+	keyPEM := string(lineworkstest.PKCS8PEM(lineworkstest.TestKey(0)))
+	for name, value := range map[string]string{
+		"LINEWORKS_CLIENT_ID":          testClientID,
+		"LINEWORKS_CLIENT_SECRET":      testClientSecret,
+		"LINEWORKS_SERVICE_ACCOUNT_ID": testAccount,
+		"LINEWORKS_PRIVATE_KEY":        strings.ReplaceAll(strings.TrimSpace(keyPEM), "\n", `\n`), // as it often arrives in CI secrets
+		"LINEWORKS_PRIVATE_KEY_PATH":   "",
+		"LINEWORKS_SCOPES":             "bot,bot.message user.read",
+		"LINEWORKS_AUTH_ENDPOINT":      env.emu.AuthURL(),
+		"LINEWORKS_API_ENDPOINT":       env.emu.APIURL(),
+		"LINEWORKS_STORAGE_ENDPOINT":   env.emu.StorageURL(),
+		"LINEWORKS_REQUEST_TIMEOUT":    "10s",
+		"LINEWORKS_MAX_RETRIES":        "2",
+	} {
+		t.Setenv(name, value)
+	}
+	env.test(t, resource.TestStep{
+		Config: `provider "lineworks" {}` + strings.Replace(echoAccessToken, `"echo" "token"`, `"echo" "from_env"`, 1),
+		ConfigStateChecks: []statecheck.StateCheck{
+			echoed("echo.from_env", "access_token", validToken(env)),
+			echoed("echo.from_env", "scope", knownvalue.StringExact("bot bot.message user.read")),
+		},
+	})
+}
+
+func TestAccProvider_bothKeyVariablesConflict(t *testing.T) {
+	env := newAccEnv(t)
+	t.Setenv("LINEWORKS_PRIVATE_KEY", string(lineworkstest.PKCS8PEM(lineworkstest.TestKey(0))))
+	t.Setenv("LINEWORKS_PRIVATE_KEY_PATH", env.keyPath)
+	env.test(t, resource.TestStep{
+		Config:      `provider "lineworks" {}` + echoAccessToken,
+		ExpectError: errorText("Both LINEWORKS_PRIVATE_KEY and LINEWORKS_PRIVATE_KEY_PATH are set; unset one of them."),
+	})
+}
+
+func TestAccProvider_nothingIsSentWhenNothingNeedsIt(t *testing.T) {
+	env := newAccEnv(t)
+	env.test(t, resource.TestStep{
+		Config: env.provider() + `
+resource "terraform_data" "idle" {}
+`,
+		Check: func(_ *terraform.State) error {
+			if n := len(env.emu.Requests()); n != 0 {
+				return fmt.Errorf("the provider sent %d requests although nothing needed a token", n)
+			}
+			return nil
+		},
+	})
+}
+
+func TestMain_clearsLINEWORKSVariables(t *testing.T) {
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "LINEWORKS_") {
+			t.Fatalf("%s leaked into the tests", strings.SplitN(kv, "=", 2)[0])
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
+)
+
+// scopeSetValidators check the shape of scope names; whether a scope is
+// enabled for the app only the service can tell.
+func scopeSetValidators() []validator.Set {
+	return []validator.Set{
+		setvalidator.SizeAtLeast(1),
+		setvalidator.ValueStringsAre(stringvalidator.RegexMatches(
+			regexp.MustCompile(`^[a-z]+(\.[a-z]+)*$`),
+			"must be a LINE WORKS scope name such as bot, bot.message or user.read",
+		)),
+	}
+}
+
+// endpointValidator checks an endpoint URL: https, or http on loopback only.
+type endpointValidator struct{}
+
+var _ validator.String = endpointValidator{}
+
+func (endpointValidator) Description(context.Context) string {
+	return "must be an https URL, or an http URL on a loopback host"
+}
+
+func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := lineworks.ParseEndpoint(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid LINE WORKS endpoint", err.Error()+".")
+	}
+}
+
+// durationValidator checks a positive Go duration such as "30s".
+type durationValidator struct{}
+
+var _ validator.String = durationValidator{}
+
+func (durationValidator) Description(context.Context) string {
+	return "must be a positive duration such as 30s or 2m"
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseTimeout(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", fmt.Sprintf("%s.", err))
+	}
+}
+
+// clientValidator applies one of the client's own checks at plan time, so a
+// value is refused by the same rule before and after Terraform.
+type clientValidator struct {
+	name  string // what a valid value is, e.g. "LINE WORKS file ID"
+	check func(string) error
+}
+
+var _ validator.String = clientValidator{}
+
+func (v clientValidator) Description(context.Context) string { return "must be a " + v.name }
+
+func (v clientValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v clientValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.name, err.Error()+".")
+	}
+}
