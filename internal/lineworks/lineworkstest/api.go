@@ -31,6 +31,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	s.mu.Lock()
+	if s.expireAtNextAPI {
+		s.expireAtNextAPI = false
+		s.staleSeq = s.seq + 1
+	}
+	s.mu.Unlock()
+
 	t, st := s.authenticate(r)
 	switch st {
 	case tokenInvalid:

@@ -119,7 +119,17 @@ func (s *Server) issueLocked(t token) string {
 	t.seq = s.seq
 	v := randomToken()
 	s.tokens[v] = &t
+	s.issued = append(s.issued, v)
 	return v
+}
+
+// IssuedTokens returns every token value the emulator ever issued, of every
+// kind, revoked ones included: what a test must never find in a log, an
+// error, a plan or a state.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.issued)
 }
 
 func (s *Server) newGrantLocked() int64 {

@@ -39,6 +39,7 @@ type Server struct {
 
 	apps     map[string]App    // by client ID
 	tokens   map[string]*token // access and refresh tokens of every kind
+	issued   []string          // every token value ever issued, in order
 	seq      int64             // issue counter, see token.seq
 	grants   int64             // grant counter, see token.grant
 	staleSeq int64             // access tokens with seq < staleSeq are stale
@@ -46,11 +47,12 @@ type Server struct {
 	attachments map[string]map[string]*attachment // bot ID -> file ID
 	storagePath map[string]*attachment            // escaped storage path -> attachment
 
-	api401         bool
-	rateLimitN     int
-	rateLimitReset int
-	redirectTo     string
-	truncate       bool
+	api401          bool
+	expireAtNextAPI bool
+	rateLimitN      int
+	rateLimitReset  int
+	redirectTo      string
+	truncate        bool
 
 	holdN       int
 	holdTimeout time.Duration
@@ -167,6 +169,15 @@ func (s *Server) RateLimitNext(n int, reset int) {
 func (s *Server) ExpireAccessTokens() {
 	s.mu.Lock()
 	s.staleSeq = s.seq + 1
+	s.mu.Unlock()
+}
+
+// ExpireAccessTokensAtNextAPIRequest does what ExpireAccessTokens does, but
+// only when the next API request arrives: a token that expires between being
+// issued and being used, in the middle of a Terraform run.
+func (s *Server) ExpireAccessTokensAtNextAPIRequest() {
+	s.mu.Lock()
+	s.expireAtNextAPI = true
 	s.mu.Unlock()
 }
 

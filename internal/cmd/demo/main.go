@@ -1,0 +1,141 @@
+// Command demo is `make demo`: it starts an emulated LINE WORKS tenant on
+// loopback, applies examples/demo with the freshly built provider through
+// dev_overrides, and prints what Terraform got. No LINE WORKS account needed.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/devenv"
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+)
+
+func main() {
+	provider := flag.String("provider", "bin/terraform-provider-lineworks", "the built provider binary")
+	config := flag.String("config", "examples/demo", "the configuration to apply")
+	workdir := flag.String("workdir", "bin/demo", "where the configuration runs; kept afterwards for a look")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, *provider, *config, *workdir); err != nil {
+		fmt.Fprintln(os.Stderr, "demo failed:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, provider, config, workdir string) error {
+	provider, err := filepath.Abs(provider)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(provider); err != nil {
+		return fmt.Errorf("no provider binary at %s: run `make build` first (`make demo` does)", provider)
+	}
+	workdir, err = filepath.Abs(workdir)
+	if err != nil {
+		return err
+	}
+	tenant, err := devenv.NewTenant(filepath.Join(workdir, "tenant"), filepath.Dir(provider))
+	if err != nil {
+		return err
+	}
+	defer tenant.Close()
+	emu := tenant.Emulator
+	configDir := filepath.Join(workdir, "config")
+	if err := devenv.CopyConfig(config, configDir); err != nil {
+		return err
+	}
+
+	fmt.Printf("Emulated LINE WORKS tenant on loopback:\n  auth    %s\n  api     %s\n  storage %s\n", emu.AuthURL(), emu.APIURL(), emu.StorageURL())
+	fmt.Printf("A user sent bot %s the file %q (file ID %s).\n\n", devenv.BotID, devenv.Report.FileName, devenv.FileID)
+	fmt.Printf("$ terraform -chdir=%s apply -auto-approve\n", relative(configDir))
+
+	apply := tenant.Terraform(ctx, configDir, nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	apply.Stdout, apply.Stderr = os.Stdout, os.Stderr
+	if err := apply.Run(); err != nil {
+		return fmt.Errorf("terraform apply: %w", err)
+	}
+
+	var outputs struct {
+		Attachment struct {
+			Value struct {
+				FileName       string `json:"file_name"`
+				ContentType    string `json:"content_type"`
+				Size           int64  `json:"size"`
+				SHA256         string `json:"sha256"`
+				DownloadMethod string `json:"download_method"`
+				Path           string `json:"path"`
+			} `json:"value"`
+		} `json:"attachment"`
+	}
+	var out bytes.Buffer
+	show := tenant.Terraform(ctx, configDir, nil, "output", "-json")
+	show.Stdout, show.Stderr = &out, os.Stderr
+	if err := show.Run(); err != nil {
+		return fmt.Errorf("terraform output: %w", err)
+	}
+	if err := json.Unmarshal(out.Bytes(), &outputs); err != nil {
+		return fmt.Errorf("reading terraform output: %w", err)
+	}
+	var ephemeral map[string]string
+	if b, err := os.ReadFile(filepath.Join(configDir, "ephemeral-values.json")); err != nil {
+		return err
+	} else if err := json.Unmarshal(b, &ephemeral); err != nil {
+		return fmt.Errorf("reading ephemeral-values.json: %w", err)
+	}
+
+	a := outputs.Attachment.Value
+	written, err := os.ReadFile(filepath.Join(configDir, a.Path))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nWhat Terraform got:\n")
+	fmt.Printf("  access token   %s, scope %q, expires in %ss (at %s); the token itself stayed out of plan and state\n",
+		ephemeral["token_type"], ephemeral["scope"], ephemeral["expires_in"], ephemeral["expires_at"])
+	fmt.Printf("  JWT assertion  header {\"alg\":\"RS256\",\"typ\":\"JWT\"}\n")
+	fmt.Printf("                 claims iss=%s sub=%s\n                        iat=%s exp=%s\n", ephemeral["iss"], ephemeral["sub"], ephemeral["iat"], ephemeral["exp"])
+	fmt.Printf("  attachment     %s (%s, %d bytes) via %s\n", a.FileName, a.ContentType, a.Size, a.DownloadMethod)
+	fmt.Printf("                 sha256 %s\n", a.SHA256)
+	fmt.Printf("                 written to %s: %s\n", relative(filepath.Join(configDir, a.Path)), verdict(written))
+
+	fmt.Printf("\nWhat the emulated LINE WORKS saw:\n")
+	fmt.Printf("  token requests %d (one per phase that opened the ephemeral token: plan and apply)\n", emu.CountRequests(lineworkstest.HostAuth, "/oauth2/v2.0/token"))
+	fmt.Printf("  attachment API %d request(s), answered 302 to the storage host\n", emu.CountRequests(lineworkstest.HostAPI, ""))
+	fmt.Printf("  storage host   %d download(s), each with the bearer token\n", emu.CountRequests(lineworkstest.HostStorage, ""))
+	return nil
+}
+
+func verdict(written []byte) string {
+	sum := sha256.Sum256(written)
+	want := sha256.Sum256(mustRead(lineworkstest.AttachmentContent(devenv.Report)))
+	if sum == want {
+		return "identical to what the user sent"
+	}
+	return "DIFFERS from what the user sent (" + hex.EncodeToString(sum[:]) + ")"
+}
+
+func mustRead(r io.Reader) []byte {
+	b, _ := io.ReadAll(r)
+	return b
+}
+
+func relative(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return p
+}

@@ -1,0 +1,176 @@
+// Package devenv runs a locally built provider the way a user runs the
+// released one: the real terraform binary, a CLI configuration with
+// dev_overrides, credentials in LINEWORKS_* variables, against an emulated
+// LINE WORKS tenant on loopback. `make demo` and the end-to-end tests use it.
+package devenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+)
+
+// Identities of the emulated tenant.
+const (
+	ClientID         = "demo-client-id"
+	ServiceAccountID = "demo.serviceaccount@example.com"
+	BotID            = "2000001"
+	FileID           = "jp1.1763779200000000000.1763865600.0.1000001.0.0.0"
+)
+
+// Report is the attachment a user "sent" the emulated bot.
+var Report = lineworkstest.Attachment{
+	FileName:    "週報_2026-11-22.pdf",
+	ContentType: "application/pdf",
+	Content:     []byte("%PDF-1.7\n% weekly report sent to the bot from a LINE WORKS chat\n"),
+}
+
+// Tenant is an emulated LINE WORKS tenant with one app and one attachment,
+// plus the environment that points terraform and the provider at it.
+type Tenant struct {
+	Emulator      *lineworkstest.Server
+	ClientSecret  string
+	PrivateKeyPEM []byte
+	env           []string
+}
+
+// NewTenant starts the emulator and writes the private key and a CLI
+// configuration into dir. providerDir holds the built
+// terraform-provider-lineworks binary.
+func NewTenant(dir, providerDir string) (*Tenant, error) {
+	key := lineworkstest.GenerateKey()
+	t := &Tenant{
+		Emulator:      lineworkstest.NewServer(),
+		ClientSecret:  randomHex(20),
+		PrivateKeyPEM: lineworkstest.PKCS8PEM(key),
+	}
+	t.Emulator.RegisterApp(lineworkstest.App{
+		ClientID:         ClientID,
+		ClientSecret:     t.ClientSecret,
+		ServiceAccountID: ServiceAccountID,
+		PublicKey:        &key.PublicKey,
+		Scopes:           []string{"bot", "bot.message", "user.read"},
+	})
+	t.Emulator.AddAttachment(BotID, FileID, Report)
+
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Close()
+		return nil, err
+	}
+	keyPath := filepath.Join(dir, "private_20261122.key")
+	cliConfig := filepath.Join(dir, "terraformrc")
+	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		"lineworks-community/lineworks", providerDir)
+	for name, content := range map[string][]byte{keyPath: t.PrivateKeyPEM, cliConfig: []byte(overrides)} {
+		if err := os.WriteFile(name, content, 0o600); err != nil {
+			t.Close()
+			return nil, err
+		}
+	}
+
+	t.env = append(cleanEnviron(),
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_VAR_bot_id="+BotID,
+		"TF_VAR_file_id="+FileID,
+		"LINEWORKS_CLIENT_ID="+ClientID,
+		"LINEWORKS_CLIENT_SECRET="+t.ClientSecret,
+		"LINEWORKS_SERVICE_ACCOUNT_ID="+ServiceAccountID,
+		"LINEWORKS_PRIVATE_KEY_PATH="+keyPath,
+		"LINEWORKS_AUTH_ENDPOINT="+t.Emulator.AuthURL(),
+		"LINEWORKS_API_ENDPOINT="+t.Emulator.APIURL(),
+		"LINEWORKS_STORAGE_ENDPOINT="+t.Emulator.StorageURL(),
+	)
+	return t, nil
+}
+
+// Close stops the emulator.
+func (t *Tenant) Close() { t.Emulator.Close() }
+
+// Terraform returns `terraform -chdir=workdir args...` in the tenant's
+// environment, plus extra variables.
+func (t *Tenant) Terraform(ctx context.Context, workdir string, extraEnv []string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "terraform", append([]string{"-chdir=" + workdir}, args...)...)
+	cmd.Env = append(append([]string{}, t.env...), extraEnv...)
+	return cmd
+}
+
+// Secrets are the values that must never appear in a log, a plan, a state or
+// terraform's output: the client secret, the private key's body, and every
+// token and assertion the emulator issued or received.
+func (t *Tenant) Secrets() []string {
+	secrets := []string{t.ClientSecret}
+	for _, line := range strings.Split(string(t.PrivateKeyPEM), "\n") {
+		if len(line) >= 32 && !strings.HasPrefix(line, "-----") {
+			secrets = append(secrets, line)
+		}
+	}
+	secrets = append(secrets, t.Emulator.IssuedTokens()...)
+	for _, r := range t.Emulator.Requests() {
+		if a := r.Form.Get("assertion"); a != "" {
+			secrets = append(secrets, a)
+		}
+	}
+	return secrets
+}
+
+// CopyConfig copies the .tf files of src into dst, which it empties first.
+func CopyConfig(src, dst string) error {
+	if err := os.RemoveAll(dst); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".tf" {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, filepath.Base(p)), b, 0o644)
+	})
+}
+
+// BuildProvider builds the provider from the module at repoRoot into dir
+// and returns the binary's path.
+func BuildProvider(ctx context.Context, repoRoot, dir string) (string, error) {
+	bin := filepath.Join(dir, "terraform-provider-lineworks")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	cmd.Dir = repoRoot
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// cleanEnviron is the process environment without LINEWORKS_* and Terraform
+// logging settings, so that only the tenant's settings apply.
+func cleanEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "LINEWORKS_") || strings.HasPrefix(name, "TF_LOG") || name == "TF_CLI_CONFIG_FILE" || strings.HasPrefix(name, "TF_VAR_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

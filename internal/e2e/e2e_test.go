@@ -1,0 +1,184 @@
+// Package e2e runs the built provider binary the way users do: the real
+// terraform CLI, dev_overrides, a separate provider process per phase,
+// credentials in the environment. Runs with TF_ACC=1.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/devenv"
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+)
+
+var providerDir string
+
+func TestMain(m *testing.M) {
+	if os.Getenv("TF_ACC") == "" {
+		fmt.Println("skipping end-to-end tests: set TF_ACC=1")
+		os.Exit(0)
+	}
+	dir, err := os.MkdirTemp("", "lineworks-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	_, thisFile, _, _ := runtime.Caller(0)
+	repoRoot := filepath.Join(filepath.Dir(thisFile), "..", "..")
+	if _, err := devenv.BuildProvider(context.Background(), repoRoot, dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	providerDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type run struct {
+	t      *testing.T
+	tenant *devenv.Tenant
+	config string
+	output bytes.Buffer // everything terraform printed
+}
+
+func newRun(t *testing.T, configSource string) *run {
+	t.Helper()
+	tenant, err := devenv.NewTenant(filepath.Join(t.TempDir(), "tenant"), providerDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tenant.Close)
+	r := &run{t: t, tenant: tenant, config: filepath.Join(t.TempDir(), "config")}
+	if err := devenv.CopyConfig(configSource, r.config); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (r *run) terraform(extraEnv []string, args ...string) string {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	cmd := r.tenant.Terraform(ctx, r.config, extraEnv, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	r.output.Write(out.Bytes())
+	if err != nil {
+		r.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return out.String()
+}
+
+func (r *run) count(host, prefix string) int { return r.tenant.Emulator.CountRequests(host, prefix) }
+
+// The README's configuration, applied with TF_LOG=TRACE: no client secret,
+// key material, token or assertion may show in the CLI output, the TRACE
+// log, the plan, the state or `terraform show`.
+func TestApplyLeaksNoSecrets(t *testing.T) {
+	r := newRun(t, filepath.Join("..", "..", "examples", "demo"))
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	trace := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath}
+
+	r.terraform(trace, "apply", "-auto-approve", "-input=false", "-no-color")
+	if n := r.count(lineworkstest.HostAuth, "/oauth2/v2.0/token"); n != 2 {
+		t.Errorf("%d token requests, want one each for plan and apply", n)
+	}
+	if n := r.count(lineworkstest.HostStorage, ""); n != 1 {
+		t.Errorf("%d downloads, want 1: apply must not read the data source again", n)
+	}
+	r.terraform(trace, "plan", "-input=false", "-no-color", "-out=tfplan")
+	artifacts := map[string]string{
+		"terraform output":            r.output.String(),
+		"terraform show -json":        r.terraform(nil, "show", "-json"),
+		"terraform show -json tfplan": r.terraform(nil, "show", "-json", "tfplan"),
+	}
+	for name, path := range map[string]string{"TRACE log": logPath, "state file": filepath.Join(r.config, "terraform.tfstate")} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		artifacts[name] = string(b)
+	}
+	// The log must really hold the provider's own lines, or this test proves nothing.
+	for _, want := range []string{"issued a LINE WORKS access token", "downloaded a LINE WORKS bot attachment", "LINE WORKS request"} {
+		if !strings.Contains(artifacts["TRACE log"], want) {
+			t.Fatalf("the TRACE log lacks the provider's %q line", want)
+		}
+	}
+
+	secrets := r.tenant.Secrets()
+	if len(secrets) < 8 {
+		t.Fatalf("only %d secrets to look for; the emulator should have issued several tokens and received assertions", len(secrets))
+	}
+	for name, text := range artifacts {
+		for _, s := range secrets {
+			if i := strings.Index(text, s); i >= 0 {
+				t.Errorf("%s holds a secret (%d characters) at byte %d", name, len(s), i)
+			}
+		}
+		for _, shape := range []string{"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9", "PRIVATE KEY-----", "Bearer " + secrets[len(secrets)-1][:4]} {
+			if strings.Contains(text, shape) {
+				t.Errorf("%s holds %q", name, shape)
+			}
+		}
+	}
+}
+
+// One token per provider process, whatever the number of downloads, and the
+// downloads run in parallel.
+func TestPlanIssuesOneTokenForManyDownloads(t *testing.T) {
+	const n = 8
+	dir := t.TempDir()
+	config := fmt.Sprintf(`
+terraform {
+  required_providers {
+    lineworks = { source = "lineworks-community/lineworks" }
+  }
+}
+
+variable "bot_id" { type = string }
+variable "file_id" { type = string }
+
+provider "lineworks" {}
+
+data "lineworks_bot_attachment" "many" {
+  count       = %d
+  bot_id      = var.bot_id
+  file_id     = "jp1.${count.index}.1763865600.0.1000001.0.0.0"
+  output_path = "${path.module}/downloads/${count.index}.bin"
+}
+`, n)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := newRun(t, dir)
+	for i := range n {
+		r.tenant.Emulator.AddAttachment(devenv.BotID, fmt.Sprintf("jp1.%d.1763865600.0.1000001.0.0.0", i), lineworkstest.Attachment{FileName: "f.bin", Size: 1 << 20})
+	}
+	r.tenant.Emulator.HoldDownloads(n, time.Minute)
+
+	r.terraform(nil, "plan", "-input=false", "-no-color")
+
+	if got := r.count(lineworkstest.HostAuth, "/oauth2/v2.0/token"); got != 1 {
+		t.Errorf("%d token requests for %d downloads in one provider process, want 1", got, n)
+	}
+	if got := r.count(lineworkstest.HostStorage, ""); got != n {
+		t.Errorf("%d downloads, want %d", got, n)
+	}
+	if got := r.tenant.Emulator.MaxConcurrentDownloads(); got != n {
+		t.Errorf("at most %d downloads ran at once, want %d", got, n)
+	}
+	for i := range n {
+		if fi, err := os.Stat(filepath.Join(r.config, "downloads", fmt.Sprintf("%d.bin", i))); err != nil || fi.Size() != 1<<20 {
+			t.Errorf("download %d: %v", i, err)
+		}
+	}
+}
