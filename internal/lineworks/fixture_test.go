@@ -40,9 +40,9 @@ func newFixture(t *testing.T) *fixture {
 	})
 	log := &recordingLogger{}
 	t.Cleanup(func() {
-		secrets := []string{testClientSecret}
-		for _, r := range emu.Requests() { // every token the client sent
-			secrets = append(secrets, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), r.Form.Get("token"), r.Form.Get("assertion"))
+		secrets := append([]string{testClientSecret, "LQwDde6x8eV4ROOCOdSW"}, emu.IssuedTokens()...)
+		for _, r := range emu.Requests() { // every credential the client sent
+			secrets = append(secrets, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), r.Form.Get("token"), r.Form.Get("assertion"), r.Form.Get("refresh_token"))
 		}
 		log.assertNoSecrets(t, secrets...)
 	})

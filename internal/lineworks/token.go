@@ -2,9 +2,7 @@ package lineworks
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -43,7 +41,15 @@ type Token struct {
 // request rather than each sending one, since every token request counts.
 func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
 	scopes = c.scopesOrDefault(scopes)
-	key := strings.Join(scopes, " ")
+	return c.shared(ctx, scopeKey(scopes), func(ctx context.Context) (*Token, error) {
+		return c.issueWithJWT(ctx, scopes)
+	})
+}
+
+// shared returns the cached token under key, or issues one with issue. One
+// issue runs at a time per key; callers that arrive meanwhile wait for its
+// result instead of sending their own request.
+func (c *Client) shared(ctx context.Context, key string, issue func(context.Context) (*Token, error)) (*Token, error) {
 	if tok := c.cachedToken(key); tok != nil {
 		return tok, nil
 	}
@@ -52,7 +58,7 @@ func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
 			return tok, nil // issued by a flight that ended just before this one began
 		}
 		// Waiters share this request, so one caller's cancellation must not fail the others.
-		tok, err := c.issueWithJWT(context.WithoutCancel(ctx), scopes)
+		tok, err := issue(context.WithoutCancel(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -72,11 +78,13 @@ func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
 	}
 }
 
+func scopeKey(scopes []string) string { return "scopes:" + strings.Join(scopes, " ") }
+
 // reissue replaces a token the service rejected. When parallel callers saw
 // the same rejection, only the first one causes a new request: the others
 // find the cached token already differs from the one they were refused with.
 func (c *Client) reissue(ctx context.Context, scopes []string, rejected *Token) (*Token, error) {
-	key := strings.Join(c.scopesOrDefault(scopes), " ")
+	key := scopeKey(c.scopesOrDefault(scopes))
 	c.tokensMu.Lock()
 	if cur := c.tokens[key]; cur != nil && cur.AccessToken == rejected.AccessToken {
 		delete(c.tokens, key)
@@ -196,9 +204,8 @@ func (c *Client) requestToken(ctx context.Context, form url.Values, scopes []str
 		}
 		return nil, te
 	}
-	defer resp.Body.Close()
 	var tr tokenResponse
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxErrorBody)).Decode(&tr); err != nil {
+	if err := decodeJSON(resp, &tr); err != nil {
 		return nil, fmt.Errorf("reading the LINE WORKS token response: %w", err)
 	}
 	if tr.AccessToken == "" {

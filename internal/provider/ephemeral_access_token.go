@@ -156,12 +156,7 @@ func (r *accessTokenEphemeralResource) Open(ctx context.Context, req ephemeral.O
 	m.NewRefreshToken = optionalString(tok.RefreshToken)
 	m.TokenType = types.StringValue(tok.TokenType)
 	m.Scope = types.StringValue(tok.Scope)
-	m.ExpiresIn = types.Int64Null()
-	m.ExpiresAt = types.StringNull()
-	if tok.ExpiresIn > 0 {
-		m.ExpiresIn = types.Int64Value(tok.ExpiresIn)
-		m.ExpiresAt = types.StringValue(formatTime(tok.Expiry))
-	}
+	m.ExpiresIn, m.ExpiresAt = expiry(tok)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 
 	if m.RevokeOnClose.ValueBool() {

@@ -277,6 +277,8 @@ func (p *lineworksProvider) EphemeralResources(context.Context) []func() ephemer
 	return []func() ephemeral.EphemeralResource{
 		NewAccessTokenEphemeralResource,
 		NewJWTAssertionEphemeralResource,
+		NewServerTokenEphemeralResource,
+		NewServiceAPITokenEphemeralResource,
 	}
 }
 

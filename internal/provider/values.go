@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 )
 
 // formatTime renders a time the way every result of this provider does:
@@ -18,4 +20,12 @@ func optionalString(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
+}
+
+// expiry renders a token's lifetime; both are null when the service gave none.
+func expiry(tok *lineworks.Token) (types.Int64, types.String) {
+	if tok.ExpiresIn <= 0 {
+		return types.Int64Null(), types.StringNull()
+	}
+	return types.Int64Value(tok.ExpiresIn), types.StringValue(formatTime(tok.Expiry))
 }

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+)
+
+const (
+	testAPIID       = "jp1PrJVEbjpFi"
+	testServerID    = "46c4f281f81148c9b846c59262ae5888"
+	testConsumerKey = "LQwDde6x8eV4ROOCOdSW"
+)
+
+// legacyProvider is a provider block for API 1.0: the server's own key,
+// API ID and server ID, and the consumer key.
+func (e *accEnv) legacyProvider(t *testing.T, extra ...string) string {
+	t.Helper()
+	key := lineworkstest.TestKey(1)
+	e.emu.RegisterLegacyServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &key.PublicKey})
+	e.emu.RegisterLegacyConsumer(lineworkstest.LegacyConsumer{APIID: testAPIID, ConsumerKey: testConsumerKey})
+	keyPath := filepath.Join(t.TempDir(), "server.key")
+	// The API 1.0 guide's key shape: a PKCS#8 body under an RSA label.
+	if err := os.WriteFile(keyPath, lineworkstest.PKCS8UnderRSALabelPEM(key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lines := fmt.Sprintf("  api_id = %q\n  server_id = %q\n  consumer_key = %q\n  private_key_path = %q\n", testAPIID, testServerID, testConsumerKey, keyPath)
+	for _, l := range extra {
+		lines += "  " + l + "\n"
+	}
+	return fmt.Sprintf("provider \"lineworks\" {\n%s%s\n}\n", lines, e.endpoints())
+}
+
+func TestAccServerToken(t *testing.T) {
+	env := newAccEnv(t)
+	env.test(t, resource.TestStep{
+		Config: env.legacyProvider(t) + `
+ephemeral "lineworks_server_token" "legacy" {}
+
+provider "echo" {
+  data = ephemeral.lineworks_server_token.legacy
+}
+resource "echo" "server_token" {}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			echoed("echo.server_token", "access_token", validToken(env)),
+			echoed("echo.server_token", "token_type", knownvalue.StringExact("Bearer")),
+			echoed("echo.server_token", "expires_in", knownvalue.Int64Exact(86400)),
+			echoed("echo.server_token", "expires_at", rfc3339Near(time.Now().Add(24*time.Hour), 5*time.Minute)),
+			echoed("echo.server_token", "api_id", knownvalue.StringExact(testAPIID)),
+			echoed("echo.server_token", "server_id", knownvalue.StringExact(testServerID)),
+		},
+	})
+}
+
+func TestAccServerToken_errors(t *testing.T) {
+	env := newAccEnv(t)
+	serverToken := `
+ephemeral "lineworks_server_token" "legacy" {}
+provider "echo" {
+  data = ephemeral.lineworks_server_token.legacy
+}
+resource "echo" "fails" {}
+`
+	behind := newAccEnv(t)
+	behind.now = func() time.Time { return time.Now().Add(-2 * time.Hour) }
+	behind.test(t, resource.TestStep{
+		Config:      behind.legacyProvider(t) + serverToken,
+		ExpectError: errorText("Failed to issue a LINE WORKS API 1.0 server token", "HTTP 400: 31: jwt already expired", "Allowed clock skew: 0 milliseconds", "check this machine's clock"),
+	})
+	env.test(t,
+		resource.TestStep{
+			Config:      env.legacyProvider(t) + `ephemeral "lineworks_server_token" "legacy" { server_id = "ffffffffffffffffffffffffffffffff" }`,
+			ExpectError: errorText("ffffffffffffffffffffffffffffffff", "Check api_id, server_id"),
+		},
+		resource.TestStep{
+			Config:      env.provider() + serverToken,
+			ExpectError: errorText("Missing LINE WORKS setting: api_id", "Set api_id in the provider block or the LINEWORKS_API_ID environment variable."),
+		},
+		resource.TestStep{
+			Config:      env.legacyProvider(t) + `ephemeral "lineworks_server_token" "legacy" { api_id = "../oauth2" }`,
+			ExpectError: errorText("Invalid LINE WORKS API ID"),
+		},
+	)
+}
