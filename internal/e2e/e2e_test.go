@@ -182,3 +182,28 @@ data "lineworks_bot_attachment" "many" {
 		}
 	}
 }
+
+// The README's example must be a configuration Terraform accepts.
+func TestREADMEExampleValidates(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, example, ok := strings.Cut(string(readme), "## Example\n")
+	if !ok {
+		t.Fatal("README.md has no Example section")
+	}
+	_, example, _ = strings.Cut(example, "```terraform\n")
+	example, _, ok = strings.Cut(example, "```")
+	if !ok {
+		t.Fatal("the README's Example section has no terraform block")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := newRun(t, dir)
+	if out := r.terraform(nil, "validate", "-no-color"); !strings.Contains(out, "The configuration is valid") {
+		t.Fatalf("terraform validate:\n%s", out)
+	}
+}

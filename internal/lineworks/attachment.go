@@ -119,7 +119,7 @@ func (c *Client) DownloadAttachment(ctx context.Context, botID, fileID string, w
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.IsStaleToken() {
 		if static {
-			return nil, fmt.Errorf("%w (%v)", ErrStaticTokenRejected, apiErr)
+			return nil, fmt.Errorf("%w (%w)", ErrStaticTokenRejected, apiErr)
 		}
 		c.cfg.Logger.Debug(ctx, "LINE WORKS refused the access token; issuing a new one", map[string]any{"status": apiErr.StatusCode, "host": apiErr.Host})
 		if tok, err = c.reissue(ctx, nil, tok); err != nil {

@@ -195,27 +195,28 @@ func TestDownloadGivesUpOnPersistentRateLimit(t *testing.T) {
 }
 
 func TestBackoffHonoursTheServersWait(t *testing.T) {
-	resp := func(status int, headers ...string) *http.Response {
-		r := &http.Response{StatusCode: status, Header: http.Header{}}
-		for i := 0; i < len(headers); i += 2 {
-			r.Header.Set(headers[i], headers[i+1])
-		}
-		return r
-	}
 	for _, tc := range []struct {
-		resp *http.Response
-		want time.Duration
+		status int
+		header http.Header
+		want   time.Duration
 	}{
-		{resp(429, "rateLimit-reset", "7"), 7 * time.Second},
-		{resp(429, "Ratelimit-Reset", "0"), time.Second},
-		{resp(429, "rateLimit-reset", "600"), maxServerWait},
-		{resp(429, "Retry-After", "3"), 3 * time.Second},
-		{resp(503, "Retry-After", "2"), 2 * time.Second},
-		{resp(500), time.Second},
+		{429, http.Header{"rateLimit-reset": {"7"}}, 7 * time.Second},
+		{429, http.Header{"Ratelimit-Reset": {"0"}}, time.Second},
+		{429, http.Header{"Ratelimit-Reset": {"600"}}, maxServerWait},
+		{429, http.Header{"Retry-After": {"3"}}, 3 * time.Second},
+		{503, http.Header{"Retry-After": {"2"}}, 2 * time.Second},
+		{500, http.Header{}, time.Second},
 	} {
-		if got := backoff(time.Second, 30*time.Second, 0, tc.resp); got != tc.want {
-			t.Errorf("backoff(%d %v) = %v, want %v", tc.resp.StatusCode, tc.resp.Header, got, tc.want)
+		// Header.Get canonicalises, as net/http does for received headers.
+		header := http.Header{}
+		for k, v := range tc.header {
+			header.Set(k, v[0])
 		}
+		resp := &http.Response{StatusCode: tc.status, Header: header, Body: http.NoBody}
+		if got := backoff(time.Second, 30*time.Second, 0, resp); got != tc.want {
+			t.Errorf("backoff(%d %v) = %v, want %v", tc.status, tc.header, got, tc.want)
+		}
+		resp.Body.Close()
 	}
 }
 

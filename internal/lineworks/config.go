@@ -192,7 +192,7 @@ func parseEndpoints(cfg *Config) (endpoints, error) {
 // host over https, or the host of an endpoint the user configured (over https,
 // or plain http to loopback). Nothing else ever sees the token.
 func (eps endpoints) mayCarryToken(u *url.URL) bool {
-	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
+	if u.Scheme != "https" && (u.Scheme != "http" || !isLoopback(u.Hostname())) {
 		return false
 	}
 	for _, ep := range []*url.URL{eps.auth, eps.api, eps.storage} {

@@ -56,7 +56,7 @@ func parsePKCS8(der []byte) (*rsa.PrivateKey, error) {
 	key, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
 		// The parser's message describes ASN.1 structure, never key bytes.
-		return nil, fmt.Errorf("the private key could not be parsed as PKCS#8 or PKCS#1: %v", err)
+		return nil, fmt.Errorf("the private key could not be parsed as PKCS#8 or PKCS#1: %w", err)
 	}
 	switch k := key.(type) {
 	case *rsa.PrivateKey:

@@ -29,10 +29,10 @@ const (
 func TestMain(m *testing.M) {
 	// Terraform must not phone home, and a developer's own LINE WORKS
 	// settings must not leak into the tests.
-	os.Setenv("CHECKPOINT_DISABLE", "1")
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	for _, kv := range os.Environ() {
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "LINEWORKS_") {
-			os.Unsetenv(name)
+			_ = os.Unsetenv(name)
 		}
 	}
 	os.Exit(m.Run())

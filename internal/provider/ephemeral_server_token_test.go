@@ -22,7 +22,7 @@ const (
 
 // legacyProvider is a provider block for API 1.0: the server's own key,
 // API ID and server ID, and the consumer key.
-func (e *accEnv) legacyProvider(t *testing.T, extra ...string) string {
+func (e *accEnv) legacyProvider(t *testing.T) string {
 	t.Helper()
 	key := lineworkstest.TestKey(1)
 	e.emu.RegisterLegacyServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &key.PublicKey})
@@ -32,11 +32,8 @@ func (e *accEnv) legacyProvider(t *testing.T, extra ...string) string {
 	if err := os.WriteFile(keyPath, lineworkstest.PKCS8UnderRSALabelPEM(key), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	lines := fmt.Sprintf("  api_id = %q\n  server_id = %q\n  consumer_key = %q\n  private_key_path = %q\n", testAPIID, testServerID, testConsumerKey, keyPath)
-	for _, l := range extra {
-		lines += "  " + l + "\n"
-	}
-	return fmt.Sprintf("provider \"lineworks\" {\n%s%s\n}\n", lines, e.endpoints())
+	return fmt.Sprintf("provider \"lineworks\" {\n  api_id = %q\n  server_id = %q\n  consumer_key = %q\n  private_key_path = %q\n%s\n}\n",
+		testAPIID, testServerID, testConsumerKey, keyPath, e.endpoints())
 }
 
 func TestAccServerToken(t *testing.T) {

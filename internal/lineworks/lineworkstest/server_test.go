@@ -103,7 +103,7 @@ func fetch(c *http.Client, req *http.Request) (reply, error) {
 	r := reply{status: resp.StatusCode, header: resp.Header, raw: raw}
 	if len(raw) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(raw, &r.body); err != nil {
-			return reply{}, fmt.Errorf("decoding %q: %v", raw, err)
+			return reply{}, fmt.Errorf("decoding %q: %w", raw, err)
 		}
 	}
 	return r, nil
@@ -726,7 +726,7 @@ func TestGeneratedContent(t *testing.T) {
 		}
 		return sha256.Sum256(b)
 	}
-	if h(a) != h(a) {
+	if first, second := h(a), h(a); first != second {
 		t.Error("content is not deterministic")
 	}
 	b := a
@@ -747,7 +747,9 @@ func TestLargeDownload(t *testing.T) {
 	access, _ := accessToken(t, s)
 
 	want := sha256.New()
-	io.Copy(want, lineworkstest.AttachmentContent(a))
+	if _, err := io.Copy(want, lineworkstest.AttachmentContent(a)); err != nil {
+		t.Fatal(err)
+	}
 
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -835,7 +837,7 @@ func TestRecording(t *testing.T) {
 		t.Fatalf("%d requests: %+v", len(reqs), reqs)
 	}
 	tok, api, storage := reqs[0], reqs[1], reqs[2]
-	if tok.Host != "auth" || tok.Method != "POST" || tok.Path != "/oauth2/v2.0/token" || tok.Status != 200 ||
+	if tok.Host != "auth" || tok.Method != http.MethodPost || tok.Path != "/oauth2/v2.0/token" || tok.Status != 200 ||
 		tok.Form.Get("client_id") != clientID || tok.Form.Get("scope") != "bot bot.message" {
 		t.Errorf("token request %+v", tok)
 	}
