@@ -214,13 +214,11 @@ func (c *Client) openAttachment(ctx context.Context, botID, fileID string, tok *
 	case isRedirect(resp.StatusCode):
 		loc := resp.Header.Get("Location")
 		drain(resp)
-		target, err := resp.Request.URL.Parse(loc)
-		if err != nil || !c.eps.mayCarryToken(target) {
-			host := "(unparsable Location)"
-			if err == nil {
-				host = target.Scheme + "://" + target.Host
-			}
-			c.cfg.Logger.Warn(ctx, "the attachment API redirected to a host that is not LINE WORKS's nor a configured endpoint; the token is not sent there, using the storage URL derived from the file ID instead", map[string]any{"host": host})
+		// net/http has already parsed Location; it refuses the response otherwise.
+		target, _ := resp.Request.URL.Parse(loc)
+		if !c.eps.mayCarryToken(target) {
+			c.cfg.Logger.Warn(ctx, "the attachment API redirected to a host that is not LINE WORKS's nor a configured endpoint; the token is not sent there, using the storage URL derived from the file ID instead",
+				map[string]any{"host": target.Scheme + "://" + target.Host})
 			break
 		}
 		sresp, err := c.get(ctx, target, tok)

@@ -57,7 +57,8 @@ type Config struct {
 	// RequestTimeout bounds the wait for response headers and any stall while
 	// reading a body. It never cuts a download that keeps making progress.
 	RequestTimeout time.Duration
-	// MaxRetries bounds the retries of a request answered with 429 or 5xx.
+	// MaxRetries bounds the retries of a request answered with 429 or 5xx;
+	// zero means none (the provider defaults to DefaultMaxRetries).
 	MaxRetries int
 	// MinRetryWait and MaxRetryWait bound the exponential backoff between
 	// retries when the service does not say how long to wait.

@@ -148,6 +148,12 @@ func (d *botAttachmentDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if d.data.accessTokenUnknown {
+		resp.Diagnostics.AddError("LINE WORKS access token not known yet",
+			"The provider's access_token comes from a value Terraform does not know during this phase, so the attachment cannot be downloaded yet. "+
+				"Configure access_token from an ephemeral value (such as ephemeral.lineworks_access_token), which is known during plan.")
+		return
+	}
 	ctx = d.data.logContext(ctx)
 	client := d.data.client
 	botID, fileID := m.BotID.ValueString(), m.FileID.ValueString()

@@ -290,3 +290,33 @@ data "lineworks_bot_attachment" "many" {
 		},
 	})
 }
+
+// An access_token Terraform does not know during plan must not be replaced
+// by a token the provider issues itself.
+func TestAccBotAttachment_unknownAccessToken(t *testing.T) {
+	env := newAccEnv(t)
+	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
+	env.test(t, resource.TestStep{
+		Config: env.provider() + fmt.Sprintf(`
+resource "terraform_data" "token" {
+  input = "known only after apply"
+}
+
+provider "lineworks" {
+  alias        = "late"
+  access_token = terraform_data.token.output
+%s
+}
+
+data "lineworks_bot_attachment" "file" {
+  provider = lineworks.late
+  bot_id   = %q
+  file_id  = %q
+}
+`, env.endpoints(), testBotID, testFileID),
+		ExpectError: errorText("LINE WORKS access token not known yet", "Configure access_token from an ephemeral value"),
+	})
+	if n := len(env.emu.Requests()); n != 0 {
+		t.Fatalf("%d requests were sent with an unknown access_token", n)
+	}
+}

@@ -254,8 +254,9 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 	data := &providerData{
-		client:  client,
-		secrets: nonEmpty(cfg.ClientSecret, cfg.AccessToken, cfg.ConsumerKey, stringSetting(m.PrivateKey, envPrivateKey)),
+		client:             client,
+		secrets:            nonEmpty(cfg.ClientSecret, cfg.AccessToken, cfg.ConsumerKey, stringSetting(m.PrivateKey, envPrivateKey)),
+		accessTokenUnknown: m.AccessToken.IsUnknown(),
 	}
 	// Ephemeral resources get their data from their own field: without it they
 	// would never see the client.

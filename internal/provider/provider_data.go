@@ -22,6 +22,9 @@ type providerData struct {
 	// secrets are the configured secret values, masked in every log line
 	// whoever writes it.
 	secrets []string
+	// accessTokenUnknown is set when access_token is configured from a value
+	// Terraform does not know yet: API calls must not fall back to another token.
+	accessTokenUnknown bool
 
 	// Tokens to revoke when their ephemeral resource closes, by handle. Close
 	// runs in the same provider process as Open, so only the handle needs to
