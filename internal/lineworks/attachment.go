@@ -175,7 +175,9 @@ func (c *Client) DownloadAttachmentToFile(ctx context.Context, botID, fileID, na
 	if err = tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
 		return nil, err
 	}
-	if att, err = c.DownloadAttachment(ctx, botID, fileID, tmp, maxSize); err != nil {
+	// Writeback starts while the body streams in, so the Sync below only
+	// waits for the tail instead of the whole file.
+	if att, err = c.DownloadAttachment(ctx, botID, fileID, newWritebackWriter(tmp), maxSize); err != nil {
 		return nil, err
 	}
 	if err = tmp.Sync(); err != nil {
@@ -292,7 +294,7 @@ func (c *Client) stream(ctx context.Context, cancel context.CancelCauseFunc, res
 	if maxSize > 0 {
 		src = io.LimitReader(src, maxSize+1)
 	}
-	n, err := copyHashing(w, h, src)
+	n, err := copyHashing(w, h, src, resp.ContentLength)
 	if err != nil {
 		if cause := context.Cause(ctx); errors.Is(cause, errStalled) {
 			err = fmt.Errorf("%w (%v)", errStalled, c.cfg.RequestTimeout)
@@ -313,10 +315,18 @@ func (c *Client) stream(ctx context.Context, cancel context.CancelCauseFunc, res
 	}, nil
 }
 
-// copyHashing copies src to w and h. Write errors are reported as such, so a
-// full disk is not mistaken for a network failure.
-func copyHashing(w io.Writer, h hash.Hash, src io.Reader) (int64, error) {
-	buf := make([]byte, copyBufferSize)
+// copyHashing copies src, announced as size bytes (-1 if unknown), to w and h.
+// Write errors are reported as such, so a full disk is not mistaken for a
+// network failure.
+func copyHashing(w io.Writer, h hash.Hash, src io.Reader, size int64) (int64, error) {
+	if size >= 0 && size <= pipelineThreshold {
+		// Small: one buffer no larger than the body, hashed inline.
+		return copyHashingInline(w, h, src, make([]byte, max(min(size, copyBufferSize), 512)))
+	}
+	return copyHashingPipelined(w, h, src)
+}
+
+func copyHashingInline(w io.Writer, h hash.Hash, src io.Reader, buf []byte) (int64, error) {
 	var n int64
 	for {
 		m, rerr := src.Read(buf)
@@ -326,6 +336,55 @@ func copyHashing(w io.Writer, h hash.Hash, src io.Reader) (int64, error) {
 				return n, fmt.Errorf("writing: %w", werr)
 			}
 			n += int64(m)
+		}
+		if rerr == io.EOF {
+			return n, nil
+		}
+		if rerr != nil {
+			return n, rerr
+		}
+	}
+}
+
+// pipelineThreshold is the announced size above which a body is hashed in a
+// goroutine of its own, overlapping the network reads and the file writes.
+const pipelineThreshold = 4 << 20
+
+// pipelineBuffers is how many copyBufferSize buffers a pipelined copy uses:
+// the reader may run that far ahead of the hasher.
+const pipelineBuffers = 4
+
+// copyHashingPipelined is copyHashingInline with the hashing moved to another
+// goroutine: this one reads and writes, the other hashes the same buffers
+// behind it. Memory stays bounded at pipelineBuffers × copyBufferSize.
+func copyHashingPipelined(w io.Writer, h hash.Hash, src io.Reader) (int64, error) {
+	free := make(chan []byte, pipelineBuffers)
+	for range pipelineBuffers {
+		free <- make([]byte, copyBufferSize)
+	}
+	toHash := make(chan []byte, pipelineBuffers)
+	hashed := make(chan struct{})
+	go func() {
+		defer close(hashed)
+		for b := range toHash {
+			h.Write(b)
+			free <- b[:cap(b)]
+		}
+	}()
+	// The hasher is done with h before the caller reads the sum.
+	defer func() { close(toHash); <-hashed }()
+	var n int64
+	for {
+		buf := <-free
+		m, rerr := src.Read(buf)
+		if m > 0 {
+			if _, werr := w.Write(buf[:m]); werr != nil {
+				return n, fmt.Errorf("writing: %w", werr)
+			}
+			n += int64(m)
+			toHash <- buf[:m]
+		} else {
+			free <- buf
 		}
 		if rerr == io.EOF {
 			return n, nil

@@ -482,3 +482,53 @@ func assertOnlyFiles(t *testing.T, dir string, names ...string) {
 		t.Fatalf("%s holds %v, want %v", dir, got, names)
 	}
 }
+
+// Above pipelineThreshold the hash runs in its own goroutine; the result
+// must be the same bytes and the same hash, and failures must still leave
+// nothing behind.
+func TestLargeDownloadsArePipelinedExactly(t *testing.T) {
+	f := newFixture(t)
+	big := lineworkstest.Attachment{FileName: "big.bin", Size: pipelineThreshold*2 + 12345}
+	f.emu.AddAttachment(testBotID, testFileID, big)
+	content, err := io.ReadAll(lineworkstest.AttachmentContent(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "big.bin")
+	att, err := f.client(t).DownloadAttachmentToFile(context.Background(), testBotID, testFileID, name, 0o600, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(name)
+	if !bytes.Equal(got, content) || att.SHA256 != sha256Hex(content) || att.Size != big.Size {
+		t.Fatalf("pipelined download differs: %d bytes, sha %s", len(got), att.SHA256)
+	}
+
+	f.emu.SetTruncateDownloads(true)
+	if err := os.WriteFile(name, []byte("kept"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.client(t).DownloadAttachmentToFile(context.Background(), testBotID, testFileID, name, 0o600, 0)
+	var incomplete *IncompleteDownloadError
+	if !errors.As(err, &incomplete) {
+		t.Fatalf("truncated pipelined download: err = %v", err)
+	}
+	if got, _ := os.ReadFile(name); string(got) != "kept" {
+		t.Fatal("a truncated download replaced the existing file")
+	}
+	assertOnlyFiles(t, filepath.Dir(name), "big.bin")
+}
+
+func TestCopyHashingReportsWriteErrors(t *testing.T) {
+	for _, size := range []int64{1000, pipelineThreshold + 1, -1} {
+		src := io.LimitReader(lineworkstest.AttachmentContent(lineworkstest.Attachment{Size: 8 << 20}), 8<<20)
+		n, err := copyHashing(failingWriter{}, sha256.New(), src, size)
+		if err == nil || !strings.Contains(err.Error(), "writing: disk full") || n != 0 {
+			t.Errorf("size %d: n = %d, err = %v", size, n, err)
+		}
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
