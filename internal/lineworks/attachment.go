@@ -280,7 +280,7 @@ func (c *Client) get(ctx context.Context, u *url.URL, tok *Token) (*http.Respons
 		return nil, err
 	}
 	tok.SetAuthHeader(req.Request)
-	return c.do(ctx, req)
+	return c.do(req)
 }
 
 // stream copies the body into w, hashing and counting on the way, and checks

@@ -532,3 +532,22 @@ func TestCopyHashingReportsWriteErrors(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// net/http quotes the whole URL in its errors; a signed storage URL's query
+// is a credential and must not reach an error message.
+func TestTransportErrorsDoNotQuoteTheQuery(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close() // connections to it are now refused
+	f := newFixture(t)
+	f.addReport()
+	f.emu.SetRedirectLocation(closedURL + "/k/emsg/r/jp1/x/?signature=s3cr3t-signature")
+	c := f.client(t, func(c *Config) { c.StorageEndpoint, c.MaxRetries = closedURL, 1 })
+	_, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
+	if err == nil || !strings.Contains(err.Error(), "/k/emsg/r/jp1/x/") {
+		t.Fatalf("err = %v, want the refused redirect target named", err)
+	}
+	if strings.Contains(err.Error(), "s3cr3t-signature") {
+		t.Fatalf("the error quotes the signed query: %v", err)
+	}
+}

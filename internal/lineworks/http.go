@@ -1,9 +1,10 @@
 package lineworks
 
 import (
-	"context"
+	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -93,12 +94,18 @@ func readErrorBody(resp *http.Response) []byte {
 	return b
 }
 
-// do sends req with retries. A nil response comes with an error.
-func (c *Client) do(ctx context.Context, req *retryablehttp.Request) (*http.Response, error) {
-	resp, err := c.http.Do(req.WithContext(ctx))
+// do sends req with retries. A nil response comes with an error, which
+// never quotes the URL's query: net/http's errors do, and a signed storage
+// URL carries a credential there.
+func (c *Client) do(req *retryablehttp.Request) (*http.Response, error) {
+	resp, err := c.http.Do(req)
 	if err != nil {
 		if resp != nil {
 			resp.Body.Close()
+		}
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			uerr.URL = redactedURL(req.Request)
 		}
 		return nil, err
 	}

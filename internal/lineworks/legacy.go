@@ -174,7 +174,7 @@ func (c *Client) postLegacyForm(ctx context.Context, u *url.URL, form url.Values
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
 	req.Header.Set("Accept", "application/json")
-	return c.do(ctx, req)
+	return c.do(req)
 }
 
 func parseLegacyError(resp *http.Response) *LegacyError {

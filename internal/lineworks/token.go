@@ -242,7 +242,7 @@ func (c *Client) postForm(ctx context.Context, target string, form url.Values) (
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	return c.do(ctx, req)
+	return c.do(req)
 }
 
 // statusHint explains a failure the service did not explain itself.
