@@ -71,10 +71,11 @@ type Config struct {
 	Transport http.RoundTripper
 }
 
-// Setting names a piece of configuration, for MissingSettingError.
+// Setting names a piece of configuration, for MissingSettingError and
+// SettingError.
 type Setting string
 
-// The settings an operation may find missing.
+// The settings an operation may find missing or invalid.
 const (
 	SettingClientID         Setting = "client_id"
 	SettingClientSecret     Setting = "client_secret"
@@ -83,7 +84,20 @@ const (
 	SettingAPIID            Setting = "api_id"
 	SettingServerID         Setting = "server_id"
 	SettingConsumerKey      Setting = "consumer_key"
+	SettingAuthEndpoint     Setting = "auth_endpoint"
+	SettingAPIEndpoint      Setting = "api_endpoint"
+	SettingStorageEndpoint  Setting = "storage_endpoint"
 )
+
+// SettingError reports a setting New refused, so that a caller can point at it.
+type SettingError struct {
+	Setting Setting
+	Err     error
+}
+
+func (e *SettingError) Error() string { return fmt.Sprintf("%s: %v", e.Setting, e.Err) }
+
+func (e *SettingError) Unwrap() error { return e.Err }
 
 // MissingSettingError reports a setting an operation needed but did not get.
 type MissingSettingError struct {
@@ -117,12 +131,8 @@ func (c *Config) has(s Setting) bool {
 		return c.ServiceAccountID != ""
 	case SettingPrivateKey:
 		return c.PrivateKey != nil
-	case SettingAPIID:
-		return c.APIID != ""
 	case SettingServerID:
 		return c.ServerID != ""
-	case SettingConsumerKey:
-		return c.ConsumerKey != ""
 	}
 	return false
 }
@@ -166,14 +176,14 @@ func parseEndpoints(cfg *Config) (endpoints, error) {
 	var eps endpoints
 	var errs []error
 	for _, e := range []struct {
-		dst  **url.URL
-		raw  string
-		def  string
-		name string
+		dst     **url.URL
+		raw     string
+		def     string
+		setting Setting
 	}{
-		{&eps.auth, cfg.AuthEndpoint, DefaultAuthEndpoint, "auth endpoint"},
-		{&eps.api, cfg.APIEndpoint, DefaultAPIEndpoint, "API endpoint"},
-		{&eps.storage, cfg.StorageEndpoint, DefaultStorageEndpoint, "storage endpoint"},
+		{&eps.auth, cfg.AuthEndpoint, DefaultAuthEndpoint, SettingAuthEndpoint},
+		{&eps.api, cfg.APIEndpoint, DefaultAPIEndpoint, SettingAPIEndpoint},
+		{&eps.storage, cfg.StorageEndpoint, DefaultStorageEndpoint, SettingStorageEndpoint},
 	} {
 		raw := e.raw
 		if raw == "" {
@@ -181,7 +191,7 @@ func parseEndpoints(cfg *Config) (endpoints, error) {
 		}
 		u, err := ParseEndpoint(raw)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", e.name, err))
+			errs = append(errs, &SettingError{Setting: e.setting, Err: err})
 			continue
 		}
 		*e.dst = u

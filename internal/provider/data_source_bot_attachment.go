@@ -181,7 +181,7 @@ func (d *botAttachmentDataSource) Read(ctx context.Context, req datasource.ReadR
 		m.ContentBase64 = types.StringNull()
 	}
 	if err != nil {
-		addAttachmentError(&resp.Diagnostics, m, err)
+		d.addAttachmentError(&resp.Diagnostics, m, err)
 		return
 	}
 
@@ -194,7 +194,7 @@ func (d *botAttachmentDataSource) Read(ctx context.Context, req datasource.ReadR
 }
 
 // addAttachmentError attaches a download error to the argument that can fix it.
-func addAttachmentError(diags *diag.Diagnostics, m botAttachmentModel, err error) {
+func (d *botAttachmentDataSource) addAttachmentError(diags *diag.Diagnostics, m botAttachmentModel, err error) {
 	var (
 		notFound *lineworks.AttachmentNotFoundError
 		tooLarge *lineworks.SizeLimitError
@@ -213,6 +213,6 @@ func addAttachmentError(diags *diag.Diagnostics, m botAttachmentModel, err error
 		if !m.OutputPath.IsNull() {
 			err = fmt.Errorf("%w. %s was left as it was", err, m.OutputPath.ValueString())
 		}
-		addClientError(diags, summary, err)
+		d.data.addClientError(diags, summary, err)
 	}
 }

@@ -142,7 +142,7 @@ func (r *accessTokenEphemeralResource) Open(ctx context.Context, req ephemeral.O
 		}
 	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "Failed to issue a LINE WORKS access token", err)
+		r.data.addClientError(&resp.Diagnostics, "Failed to issue a LINE WORKS access token", err)
 		return
 	}
 	if m.Scopes.IsNull() { // refresh grant: report what the service granted
@@ -183,6 +183,6 @@ func (r *accessTokenEphemeralResource) Close(ctx context.Context, req ephemeral.
 		return
 	}
 	if err := r.data.client.Revoke(r.data.logContext(ctx), token); err != nil {
-		addClientError(&resp.Diagnostics, "Failed to revoke the LINE WORKS access token", err)
+		r.data.addClientError(&resp.Diagnostics, "Failed to revoke the LINE WORKS access token", err)
 	}
 }

@@ -93,7 +93,7 @@ func (r *serverTokenEphemeralResource) Open(ctx context.Context, req ephemeral.O
 	client := r.data.client
 	tok, err := client.ServerToken(r.data.logContext(ctx), m.APIID.ValueString(), m.ServerID.ValueString())
 	if err != nil {
-		addClientError(&resp.Diagnostics, "Failed to issue a LINE WORKS API 1.0 server token", err)
+		r.data.addClientError(&resp.Diagnostics, "Failed to issue a LINE WORKS API 1.0 server token", err)
 		return
 	}
 	apiID, serverID := client.LegacyIDs(m.APIID.ValueString(), m.ServerID.ValueString())

@@ -94,7 +94,7 @@ func (r *serviceAPITokenEphemeralResource) Open(ctx context.Context, req ephemer
 	client := r.data.client
 	tok, err := client.RefreshServiceAPIToken(r.data.logContext(ctx), m.APIID.ValueString(), m.ConsumerKey.ValueString(), m.RefreshToken.ValueString())
 	if err != nil {
-		addClientError(&resp.Diagnostics, "Failed to refresh the LINE WORKS API 1.0 service API token", err)
+		r.data.addClientError(&resp.Diagnostics, "Failed to refresh the LINE WORKS API 1.0 service API token", err)
 		return
 	}
 	apiID, _ := client.LegacyIDs(m.APIID.ValueString(), "")

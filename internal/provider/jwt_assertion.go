@@ -78,7 +78,7 @@ func (m *jwtAssertionModel) sign(d *providerData) diag.Diagnostics {
 		a, err = d.client.SignServiceAccountAssertion(m.Issuer.ValueString(), m.Subject.ValueString(), lifetime)
 	}
 	if err != nil {
-		addClientError(&diags, "Failed to sign the LINE WORKS JWT assertion", err)
+		d.addClientError(&diags, "Failed to sign the LINE WORKS JWT assertion", err)
 		return diags
 	}
 	m.Issuer = types.StringValue(a.Issuer)

@@ -230,32 +230,20 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		cfg.MaxRetries = n
 	}
 
-	for _, ep := range []struct {
-		attr, env, value string
-	}{
-		{"auth_endpoint", envAuthEndpoint, cfg.AuthEndpoint},
-		{"api_endpoint", envAPIEndpoint, cfg.APIEndpoint},
-		{"storage_endpoint", envStorageEndpoint, cfg.StorageEndpoint},
-	} {
-		if ep.value == "" {
-			continue
-		}
-		if _, err := lineworks.ParseEndpoint(ep.value); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root(ep.attr), "Invalid LINE WORKS endpoint", fmt.Sprintf("%s (from %s or %s).", err, ep.attr, ep.env))
-		}
-	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	client, err := lineworks.New(cfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid LINE WORKS provider configuration", err.Error())
+		addConfigErrors(&resp.Diagnostics, err)
 		return
 	}
 	data := &providerData{
-		client:             client,
-		secrets:            nonEmpty(cfg.ClientSecret, cfg.AccessToken, cfg.ConsumerKey, stringSetting(m.PrivateKey, envPrivateKey)),
+		client: client,
+		// PEM blocks are masked by pattern (secretPatterns).
+		secrets:            nonEmpty(cfg.ClientSecret, cfg.AccessToken, cfg.ConsumerKey),
+		unknown:            unknownSettings(m),
 		accessTokenUnknown: m.AccessToken.IsUnknown(),
 	}
 	// Ephemeral resources get their data from their own field: without it they
@@ -287,6 +275,46 @@ func (p *lineworksProvider) Functions(context.Context) []func() function.Functio
 	return []func() function.Function{
 		NewAttachmentURLFunction,
 	}
+}
+
+// addConfigErrors attaches each setting lineworks.New refused to its argument.
+func addConfigErrors(diags *diag.Diagnostics, err error) {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	for _, e := range errs {
+		var se *lineworks.SettingError
+		if !errors.As(e, &se) {
+			diags.AddError("Invalid LINE WORKS provider configuration", e.Error())
+			continue
+		}
+		src := settingSources[se.Setting]
+		diags.AddAttributeError(path.Root(src.attr), "Invalid LINE WORKS endpoint", fmt.Sprintf("%s (from %s or %s).", se.Err, src.attr, src.env))
+	}
+}
+
+// unknownSettings are the client settings configured from values Terraform
+// does not know in this phase.
+func unknownSettings(m providerModel) map[lineworks.Setting]bool {
+	unknown := map[lineworks.Setting]bool{}
+	for setting, v := range map[lineworks.Setting]types.String{
+		lineworks.SettingClientID:         m.ClientID,
+		lineworks.SettingClientSecret:     m.ClientSecret,
+		lineworks.SettingServiceAccountID: m.ServiceAccountID,
+		lineworks.SettingPrivateKey:       m.PrivateKey,
+		lineworks.SettingAPIID:            m.APIID,
+		lineworks.SettingServerID:         m.ServerID,
+		lineworks.SettingConsumerKey:      m.ConsumerKey,
+	} {
+		if v.IsUnknown() {
+			unknown[setting] = true
+		}
+	}
+	if m.PrivateKeyPath.IsUnknown() {
+		unknown[lineworks.SettingPrivateKey] = true
+	}
+	return unknown
 }
 
 // stringSetting is the configured value, else the environment variable's.

@@ -22,6 +22,9 @@ type providerData struct {
 	// secrets are the configured secret values, masked in every log line
 	// whoever writes it.
 	secrets []string
+	// unknown are the settings configured from values Terraform does not know
+	// in this phase: they count as unset, but errors must not say "not set".
+	unknown map[lineworks.Setting]bool
 	// accessTokenUnknown is set when access_token is configured from a value
 	// Terraform does not know yet: API calls must not fall back to another token.
 	accessTokenUnknown bool
@@ -79,28 +82,52 @@ func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) 
 	tflog.Warn(ctx, msg, fields)
 }
 
-// settingSources says where each client setting comes from, so that a
-// missing one is reported with both its attribute and its variable.
-var settingSources = map[lineworks.Setting]string{
-	lineworks.SettingClientID:         "client_id in the provider block or the " + envClientID + " environment variable",
-	lineworks.SettingClientSecret:     "client_secret in the provider block or the " + envClientSecret + " environment variable",
-	lineworks.SettingServiceAccountID: "service_account_id in the provider block or the " + envServiceAccountID + " environment variable",
-	lineworks.SettingPrivateKey:       "private_key or private_key_path in the provider block, or the " + envPrivateKey + " or " + envPrivateKeyPath + " environment variable",
-	lineworks.SettingAPIID:            "api_id in the provider block or the " + envAPIID + " environment variable",
-	lineworks.SettingServerID:         "server_id in the provider block or the " + envServerID + " environment variable",
-	lineworks.SettingConsumerKey:      "consumer_key in the provider block or the " + envConsumerKey + " environment variable",
+// settingSource is where a client setting comes from: a provider argument
+// and its environment variable.
+type settingSource struct {
+	attr, env string
+	// where overrides the generated "set it here" wording.
+	where string
+}
+
+func (s settingSource) whereToSet() string {
+	if s.where != "" {
+		return s.where
+	}
+	return s.attr + " in the provider block or the " + s.env + " environment variable"
+}
+
+var settingSources = map[lineworks.Setting]settingSource{
+	lineworks.SettingClientID:         {attr: "client_id", env: envClientID},
+	lineworks.SettingClientSecret:     {attr: "client_secret", env: envClientSecret},
+	lineworks.SettingServiceAccountID: {attr: "service_account_id", env: envServiceAccountID},
+	lineworks.SettingPrivateKey: {attr: "private_key", env: envPrivateKey,
+		where: "private_key or private_key_path in the provider block, or the " + envPrivateKey + " or " + envPrivateKeyPath + " environment variable"},
+	lineworks.SettingAPIID:           {attr: "api_id", env: envAPIID},
+	lineworks.SettingServerID:        {attr: "server_id", env: envServerID},
+	lineworks.SettingConsumerKey:     {attr: "consumer_key", env: envConsumerKey},
+	lineworks.SettingAuthEndpoint:    {attr: "auth_endpoint", env: envAuthEndpoint},
+	lineworks.SettingAPIEndpoint:     {attr: "api_endpoint", env: envAPIEndpoint},
+	lineworks.SettingStorageEndpoint: {attr: "storage_endpoint", env: envStorageEndpoint},
 }
 
 // addClientError turns an error from the client into a diagnostic. A missing
-// setting says where to set it; anything else keeps the service's own words.
-func addClientError(diags *diag.Diagnostics, summary string, err error) {
+// setting says where to set it, or that Terraform does not know it yet;
+// anything else keeps the service's own words.
+func (d *providerData) addClientError(diags *diag.Diagnostics, summary string, err error) {
 	var missing *lineworks.MissingSettingError
-	if errors.As(err, &missing) {
-		diags.AddError(fmt.Sprintf("Missing LINE WORKS setting: %s", missing.Setting),
-			fmt.Sprintf("%s is not set, and %s needs it. Set %s.", missing.Setting, missing.Operation, settingSources[missing.Setting]))
+	if !errors.As(err, &missing) {
+		diags.AddError(summary, err.Error())
 		return
 	}
-	diags.AddError(summary, err.Error())
+	if d.unknown[missing.Setting] {
+		diags.AddError(fmt.Sprintf("LINE WORKS setting not known yet: %s", missing.Setting),
+			fmt.Sprintf("%s comes from a value Terraform does not know during this phase, and %s needs it now. "+
+				"Set it from a value known during plan: a literal, a variable, or an ephemeral value.", missing.Setting, missing.Operation))
+		return
+	}
+	diags.AddError(fmt.Sprintf("Missing LINE WORKS setting: %s", missing.Setting),
+		fmt.Sprintf("%s is not set, and %s needs it. Set %s.", missing.Setting, missing.Operation, settingSources[missing.Setting].whereToSet()))
 }
 
 // configuredData extracts providerData in a Configure method. It is nil

@@ -177,3 +177,24 @@ func TestMain_clearsLINEWORKSVariables(t *testing.T) {
 		}
 	}
 }
+
+// A setting Terraform does not know yet is reported as such, not as missing.
+func TestAccProvider_unknownSettingIsNotCalledMissing(t *testing.T) {
+	env := newAccEnv(t)
+	env.test(t, resource.TestStep{
+		Config: fmt.Sprintf(`
+resource "terraform_data" "client" {
+  input = %q
+}
+
+provider "lineworks" {
+  client_id          = terraform_data.client.output
+  service_account_id = %q
+  private_key_path   = %q
+}
+
+data "lineworks_jwt_assertion" "test" {}
+`, testClientID, testAccount, env.keyPath),
+		ExpectError: errorText("LINE WORKS setting not known yet: client_id", "comes from a value Terraform does not know during this phase"),
+	})
+}
