@@ -2,6 +2,8 @@ package lineworks
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -139,9 +141,11 @@ func (c *Client) issueWithJWT(ctx context.Context, scopes []string) (*Token, err
 }
 
 // Refresh issues an access token with the refresh-token grant, for tokens
-// that began with a user-account OAuth login. It is not cached: each call
-// sends a request, and when the app rotates refresh tokens the returned
-// Token carries the new one.
+// that began with a user-account OAuth login. Like Token, it is shared: every
+// caller with the same refresh token gets one token from one request. That
+// matters beyond counting requests: when the app rotates refresh tokens, a
+// second refresh with the same token would be refused. The returned Token
+// carries the new refresh token, if any.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Token, error) {
 	if err := c.cfg.need("refreshing an access token", SettingClientID, SettingClientSecret); err != nil {
 		return nil, err
@@ -149,12 +153,16 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Token, erro
 	if refreshToken == "" {
 		return nil, fmt.Errorf("the refresh token is empty")
 	}
-	return c.requestToken(ctx, url.Values{
-		"grant_type":    {grantTypeRefreshToken},
-		"refresh_token": {refreshToken},
-		"client_id":     {c.cfg.ClientID},
-		"client_secret": {c.cfg.ClientSecret},
-	}, nil)
+	// Keyed by a digest, so the cache's keys hold no credential.
+	sum := sha256.Sum256([]byte(refreshToken))
+	return c.shared(ctx, "refresh:"+hex.EncodeToString(sum[:]), func(ctx context.Context) (*Token, error) {
+		return c.requestToken(ctx, url.Values{
+			"grant_type":    {grantTypeRefreshToken},
+			"refresh_token": {refreshToken},
+			"client_id":     {c.cfg.ClientID},
+			"client_secret": {c.cfg.ClientSecret},
+		}, nil)
+	})
 }
 
 // Revoke revokes an access token and stops this client from using it.

@@ -253,7 +253,9 @@ func TestRefreshWithRotationReturnsTheNewRefreshToken(t *testing.T) {
 	if tok.RefreshToken == "" || tok.RefreshToken == old {
 		t.Fatal("no new refresh token came back")
 	}
-	if _, err := c.Refresh(context.Background(), old); err == nil {
+	// A new client, as in Terraform's next phase: this one would share its result.
+	next := f.client(t, func(c *Config) { c.ClientID, c.ClientSecret = "rotating", "rs" })
+	if _, err := next.Refresh(context.Background(), old); err == nil {
 		t.Fatal("the rotated-out refresh token still works")
 	}
 }
@@ -304,5 +306,29 @@ func TestSecondsAcceptsStringsAndNumbers(t *testing.T) {
 	var s seconds
 	if err := s.UnmarshalJSON([]byte(`"soon"`)); err == nil {
 		t.Error(`"soon" was accepted`)
+	}
+}
+
+// With rotation on, a second refresh with the same token would be refused:
+// callers in one process share the first one's result.
+func TestRefreshIsSharedByCallersWithTheSameToken(t *testing.T) {
+	f := newFixture(t)
+	key := lineworkstest.TestKey(0)
+	f.emu.RegisterApp(lineworkstest.App{ClientID: "rotating", ClientSecret: "rs", ServiceAccountID: testAccount, PublicKey: &key.PublicKey, RotateRefreshTokens: true})
+	c := f.client(t, func(c *Config) { c.ClientID, c.ClientSecret = "rotating", "rs" })
+	refresh := f.emu.IssueRefreshToken("rotating", "bot")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Refresh(context.Background(), refresh); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := f.tokenRequests(); n != 1 {
+		t.Fatalf("%d refresh requests for one refresh token, want 1", n)
 	}
 }
