@@ -1,0 +1,222 @@
+package lineworks
+
+// The bot management part of the client (API 2.0, https://www.worksapis.com/v1.0/bots).
+// Every call needs a token with the "bot" scope ("bot.read" is enough for the
+// reads). The service forbids mutating calls in parallel on the same bot, so
+// every mutating call on one bot ID takes that bot's lock in this Client.
+//
+// CONTRACT: the exported names and signatures below are what the Terraform
+// layer builds against. Bodies are filled in by the bots-core work.
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Documented limits of the bot object (bot-create).
+const (
+	MaxBotNameLength        = 100
+	MaxBotDescriptionLength = 100
+	MaxBotURLLength         = 1000 // photoUrl, callbackUrl, i18n photo URLs
+	MinBotAdministrators    = 1
+	MaxBotAdministrators    = 3
+	MaxBotSubadministrators = 3
+)
+
+// BotCallbackEvents are the message types a bot may receive callbacks for.
+var BotCallbackEvents = []string{"text", "location", "sticker", "image", "file", "audio", "video"}
+
+// BotChannelEvents are the channel events a bot may receive callbacks for.
+var BotChannelEvents = []string{"message", "join", "leave", "joined", "left", "postback", "begin", "end"}
+
+// BotLanguages are the languages of the i18n fields.
+var BotLanguages = []string{"ko_KR", "ja_JP", "en_US", "zh_CN", "zh_TW"}
+
+// ValidateBotURL checks a photo or callback URL as the service does: an
+// absolute https URL of at most MaxBotURLLength characters.
+func ValidateBotURL(raw string) error {
+	if len(raw) > MaxBotURLLength {
+		return fmt.Errorf("is %d characters long; LINE WORKS accepts at most %d", len(raw), MaxBotURLLength)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+		return fmt.Errorf("%q is not an absolute https URL such as https://example.com/callback: LINE WORKS accepts https only", raw)
+	}
+	return nil
+}
+
+// BotSettings is everything a user sets on a bot: the body of POST /bots and
+// PUT /bots/{botId}. Optional fields left empty are not sent.
+type BotSettings struct {
+	BotName           string   `json:"botName"`
+	PhotoURL          string   `json:"photoUrl"`
+	Description       string   `json:"description"`
+	Administrators    []string `json:"administrators"`
+	Subadministrators []string `json:"subadministrators,omitempty"`
+	// AllowDomains lists the domains that may use the bot; nil means all domains.
+	AllowDomains      []int64           `json:"allowDomains,omitempty"`
+	EnableCallback    bool              `json:"enableCallback"`
+	CallbackURL       string            `json:"callbackUrl,omitempty"`
+	CallbackEvents    []string          `json:"callbackEvents,omitempty"`
+	ChannelEvents     []string          `json:"channelEvents,omitempty"` // nil: the service's default
+	EnableGroupJoin   bool              `json:"enableGroupJoin"`
+	DefaultRichmenuID string            `json:"defaultRichmenuId,omitempty"`
+	I18nBotNames      []I18nBotName     `json:"i18nBotNames,omitempty"`
+	I18nDescriptions  []I18nDescription `json:"i18nDescriptions,omitempty"`
+	I18nPhotoURLs     []I18nPhotoURL    `json:"i18nPhotoUrls,omitempty"`
+}
+
+// I18nBotName is a bot name in one of BotLanguages.
+type I18nBotName struct {
+	Language string `json:"language"`
+	BotName  string `json:"botName"`
+}
+
+// I18nDescription is a description in one of BotLanguages.
+type I18nDescription struct {
+	Language    string `json:"language"`
+	Description string `json:"description"`
+}
+
+// I18nPhotoURL is a photo URL for one of BotLanguages.
+type I18nPhotoURL struct {
+	Language string `json:"language"`
+	PhotoURL string `json:"photoUrl"`
+}
+
+// Bot is a bot as GET /bots/{botId} returns it. The secret is never part of it.
+type Bot struct {
+	BotID int64 `json:"botId"`
+	BotSettings
+	CreatedTime  time.Time `json:"createdTime"`
+	ModifiedTime time.Time `json:"modifiedTime"`
+}
+
+// BotPatch is the body of PATCH /bots/{botId}: nil fields are not sent and
+// stay as they are at the service. A pointer to an empty slice clears a list;
+// a pointer to "" clears callbackUrl. AllowDomains cannot go back to "all
+// domains" through a patch: use ReplaceBot for that.
+type BotPatch struct {
+	BotName           *string            `json:"botName,omitempty"`
+	PhotoURL          *string            `json:"photoUrl,omitempty"`
+	Description       *string            `json:"description,omitempty"`
+	Administrators    *[]string          `json:"administrators,omitempty"`
+	Subadministrators *[]string          `json:"subadministrators,omitempty"`
+	AllowDomains      *[]int64           `json:"allowDomains,omitempty"`
+	EnableCallback    *bool              `json:"enableCallback,omitempty"`
+	CallbackURL       *string            `json:"callbackUrl,omitempty"`
+	CallbackEvents    *[]string          `json:"callbackEvents,omitempty"`
+	ChannelEvents     *[]string          `json:"channelEvents,omitempty"`
+	EnableGroupJoin   *bool              `json:"enableGroupJoin,omitempty"`
+	DefaultRichmenuID *string            `json:"defaultRichmenuId,omitempty"`
+	I18nBotNames      *[]I18nBotName     `json:"i18nBotNames,omitempty"`
+	I18nDescriptions  *[]I18nDescription `json:"i18nDescriptions,omitempty"`
+	I18nPhotoURLs     *[]I18nPhotoURL    `json:"i18nPhotoUrls,omitempty"`
+}
+
+// BotSummary is a bot as GET /bots lists it.
+type BotSummary struct {
+	BotID         int64          `json:"botId"`
+	BotName       string         `json:"botName"`
+	PhotoURL      string         `json:"photoUrl"`
+	I18nBotNames  []I18nBotName  `json:"i18nBotNames,omitempty"`
+	I18nPhotoURLs []I18nPhotoURL `json:"i18nPhotoUrls,omitempty"`
+}
+
+// BotDomainSettings is how a bot is offered in one domain.
+type BotDomainSettings struct {
+	Visible               bool `json:"visible"`
+	AllowToSelectedMember bool `json:"allowToSelectedMember"`
+}
+
+// BotDomain is a bot's registration in a domain.
+type BotDomain struct {
+	DomainID int64 `json:"domainId"`
+	BotDomainSettings
+}
+
+// IsNotFound reports whether err is the service saying the bot (or the
+// bot's registration in a domain) does not exist: 404 from the bot API.
+func IsNotFound(err error) bool {
+	panic("bots-core: not implemented yet")
+}
+
+// CreateBot creates a bot (POST /bots) and returns it with its botId.
+func (c *Client) CreateBot(ctx context.Context, s BotSettings) (*Bot, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// GetBot reads a bot (GET /bots/{botId}). A bot that does not exist is an
+// error for which IsNotFound is true.
+func (c *Client) GetBot(ctx context.Context, botID int64) (*Bot, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// ListBots returns every bot of the tenant, following nextCursor.
+func (c *Client) ListBots(ctx context.Context) ([]BotSummary, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// UpdateBot changes the fields p sets (PATCH /bots/{botId}) and returns the bot.
+func (c *Client) UpdateBot(ctx context.Context, botID int64, p BotPatch) (*Bot, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// ReplaceBot replaces the whole bot (PUT /bots/{botId}) and returns it.
+func (c *Client) ReplaceBot(ctx context.Context, botID int64, s BotSettings) (*Bot, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// DeleteBot deletes a bot (DELETE /bots/{botId}). A bot already gone is not an error.
+func (c *Client) DeleteBot(ctx context.Context, botID int64) error {
+	panic("bots-core: not implemented yet")
+}
+
+// IssueBotSecret issues a new bot secret (POST /bots/{botId}/secret) and
+// returns it. The previous secret stops working; there is no way to read a
+// secret back or to revoke one without issuing another.
+func (c *Client) IssueBotSecret(ctx context.Context, botID int64) (string, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// RegisterBotDomain registers a bot in a domain (POST /bots/{botId}/domains/{domainId}).
+func (c *Client) RegisterBotDomain(ctx context.Context, botID, domainID int64, s BotDomainSettings) (*BotDomain, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// UpdateBotDomain replaces a registration's settings (PUT /bots/{botId}/domains/{domainId}).
+func (c *Client) UpdateBotDomain(ctx context.Context, botID, domainID int64, s BotDomainSettings) (*BotDomain, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// DeleteBotDomain removes a bot from a domain (DELETE
+// /bots/{botId}/domains/{domainId}). A registration already gone, or a bot
+// already gone, is not an error.
+func (c *Client) DeleteBotDomain(ctx context.Context, botID, domainID int64) error {
+	panic("bots-core: not implemented yet")
+}
+
+// ListBotDomains returns every registration of a bot, following nextCursor.
+func (c *Client) ListBotDomains(ctx context.Context, botID int64) ([]BotDomain, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// GetBotDomain finds one registration by listing (there is no GET for one).
+// A registration or bot that does not exist is an error for which IsNotFound
+// is true.
+func (c *Client) GetBotDomain(ctx context.Context, botID, domainID int64) (*BotDomain, error) {
+	panic("bots-core: not implemented yet")
+}
+
+// CallbackSignature is the X-WORKS-Signature LINE WORKS sends with a callback:
+// base64(HMAC-SHA256(key = bot secret, message = the raw body)).
+func CallbackSignature(body []byte, botSecret string) string {
+	mac := hmac.New(sha256.New, []byte(botSecret))
+	mac.Write(body)
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
