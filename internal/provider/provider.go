@@ -245,6 +245,7 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		secrets:            nonEmpty(cfg.ClientSecret, cfg.AccessToken, cfg.ConsumerKey),
 		unknown:            unknownSettings(m),
 		accessTokenUnknown: m.AccessToken.IsUnknown(),
+		now:                p.now,
 	}
 	// Ephemeral resources get their data from their own field: without it they
 	// would never see the client.
@@ -253,12 +254,19 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 }
 
-func (p *lineworksProvider) Resources(context.Context) []func() resource.Resource { return nil }
+func (p *lineworksProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewBotResource,
+		NewBotDomainResource,
+		NewBotSecretResource,
+	}
+}
 
 func (p *lineworksProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewJWTAssertionDataSource,
 		NewBotAttachmentDataSource,
+		NewBotDataSource,
 	}
 }
 
@@ -274,6 +282,7 @@ func (p *lineworksProvider) EphemeralResources(context.Context) []func() ephemer
 func (p *lineworksProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewAttachmentURLFunction,
+		NewCallbackSignatureFunction,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -28,6 +29,8 @@ type providerData struct {
 	// accessTokenUnknown is set when access_token is configured from a value
 	// Terraform does not know yet: API calls must not fall back to another token.
 	accessTokenUnknown bool
+	// now is the provider's clock (lineworksProvider.now).
+	now func() time.Time
 
 	// Tokens to revoke when their ephemeral resource closes, by handle. Close
 	// runs in the same provider process as Open, so only the handle needs to
@@ -128,6 +131,19 @@ func (d *providerData) addClientError(diags *diag.Diagnostics, summary string, e
 	}
 	diags.AddError(fmt.Sprintf("Missing LINE WORKS setting: %s", missing.Setting),
 		fmt.Sprintf("%s is not set, and %s needs it. Set %s.", missing.Setting, missing.Operation, settingSources[missing.Setting].whereToSet()))
+}
+
+// apiReady reports whether API calls may be made in this phase: not while
+// access_token comes from a value Terraform does not know yet, since the
+// client must not fall back to issuing a token of its own.
+func (d *providerData) apiReady(diags *diag.Diagnostics) bool {
+	if d.accessTokenUnknown {
+		diags.AddError("LINE WORKS access token not known yet",
+			"The provider's access_token comes from a value Terraform does not know during this phase, so LINE WORKS cannot be called yet. "+
+				"Configure access_token from an ephemeral value (such as ephemeral.lineworks_access_token), which is known during plan.")
+		return false
+	}
+	return true
 }
 
 // configuredData extracts providerData in a Configure method. It is nil

@@ -1,0 +1,351 @@
+package provider
+
+// What the lineworks_bot resource and data source share: the model, its
+// conversions to and from the client's types, and the bot ID's shape.
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
+)
+
+// botModel maps a bot: the lineworks_bot resource and data source have the
+// same attributes (the data source computes them all).
+type botModel struct {
+	BotID             types.String `tfsdk:"bot_id"`
+	BotName           types.String `tfsdk:"bot_name"`
+	Description       types.String `tfsdk:"description"`
+	PhotoURL          types.String `tfsdk:"photo_url"`
+	Administrators    types.Set    `tfsdk:"administrators"`
+	Subadministrators types.Set    `tfsdk:"subadministrators"`
+	AllowDomains      types.Set    `tfsdk:"allow_domains"`
+	EnableCallback    types.Bool   `tfsdk:"enable_callback"`
+	CallbackURL       types.String `tfsdk:"callback_url"`
+	CallbackEvents    types.Set    `tfsdk:"callback_events"`
+	ChannelEvents     types.Set    `tfsdk:"channel_events"`
+	EnableGroupJoin   types.Bool   `tfsdk:"enable_group_join"`
+	DefaultRichMenuID types.String `tfsdk:"default_rich_menu_id"`
+	I18nBotNames      types.Map    `tfsdk:"i18n_bot_names"`
+	I18nDescriptions  types.Map    `tfsdk:"i18n_descriptions"`
+	I18nPhotoURLs     types.Map    `tfsdk:"i18n_photo_urls"`
+	CreatedTime       types.String `tfsdk:"created_time"`
+	ModifiedTime      types.String `tfsdk:"modified_time"`
+}
+
+// validateNumericBotID checks a bot ID as the bot management API takes it:
+// a positive decimal number (an int64 in the API).
+func validateNumericBotID(s string) error {
+	if n, err := strconv.ParseInt(s, 10, 64); err != nil || n <= 0 || strconv.FormatInt(n, 10) != s {
+		return fmt.Errorf("%q is not a LINE WORKS bot ID: expected the bot's number in decimal digits, such as 2000001", s)
+	}
+	return nil
+}
+
+// botIDValidator is the plan-time check of a bot_id argument.
+var botIDValidator = clientValidator{"LINE WORKS bot ID", validateNumericBotID}
+
+// parseBotID converts a bot_id to the number the API uses, with an error on
+// the attribute at p when it is not one.
+func parseBotID(s string, p path.Path, diags *diag.Diagnostics) (int64, bool) {
+	if err := validateNumericBotID(s); err != nil {
+		diags.AddAttributeError(p, "Invalid LINE WORKS bot ID", err.Error()+".")
+		return 0, false
+	}
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n, true
+}
+
+// formatBotID is the bot_id of a bot.
+func formatBotID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// settings is the bot as the model configures it: the body of a create or a
+// full replace. Null optional values are left out.
+func (m *botModel) settings(ctx context.Context, diags *diag.Diagnostics) lineworks.BotSettings {
+	return lineworks.BotSettings{
+		BotName:           m.BotName.ValueString(),
+		PhotoURL:          m.PhotoURL.ValueString(),
+		Description:       m.Description.ValueString(),
+		Administrators:    stringsOf(ctx, m.Administrators, diags),
+		Subadministrators: stringsOf(ctx, m.Subadministrators, diags),
+		AllowDomains:      int64sOf(ctx, m.AllowDomains, diags),
+		EnableCallback:    m.EnableCallback.ValueBool(),
+		CallbackURL:       m.CallbackURL.ValueString(),
+		CallbackEvents:    stringsOf(ctx, m.CallbackEvents, diags),
+		ChannelEvents:     stringsOf(ctx, m.ChannelEvents, diags),
+		EnableGroupJoin:   m.EnableGroupJoin.ValueBool(),
+		DefaultRichmenuID: m.DefaultRichMenuID.ValueString(),
+		I18nBotNames:      i18nBotNames(byLanguage(ctx, m.I18nBotNames, diags)),
+		I18nDescriptions:  i18nDescriptions(byLanguage(ctx, m.I18nDescriptions, diags)),
+		I18nPhotoURLs:     i18nPhotoURLs(byLanguage(ctx, m.I18nPhotoURLs, diags)),
+	}
+}
+
+// patch is the PATCH body that turns state into m: only the fields that
+// differ. A removed callback_url is sent as "" and a removed list as [], which
+// is how the API clears them. needReplace reports a removal PATCH cannot
+// express (allow_domains back to "all domains", default_rich_menu_id gone):
+// the caller then replaces the whole bot with PUT.
+func (m *botModel) patch(ctx context.Context, state *botModel, diags *diag.Diagnostics) (p lineworks.BotPatch, changed, needReplace bool) {
+	str := func(plan, old types.String) *string {
+		if plan.Equal(old) || plan.IsUnknown() {
+			return nil
+		}
+		changed = true
+		v := plan.ValueString() // "" for null: clears the field
+		return &v
+	}
+	boolean := func(plan, old types.Bool) *bool {
+		if plan.Equal(old) || plan.IsUnknown() {
+			return nil
+		}
+		changed = true
+		v := plan.ValueBool()
+		return &v
+	}
+	strs := func(plan, old types.Set) *[]string {
+		if plan.Equal(old) || plan.IsUnknown() {
+			return nil
+		}
+		changed = true
+		v := stringsOf(ctx, plan, diags)
+		if v == nil {
+			v = []string{}
+		}
+		return &v
+	}
+	p = lineworks.BotPatch{
+		BotName:           str(m.BotName, state.BotName),
+		PhotoURL:          str(m.PhotoURL, state.PhotoURL),
+		Description:       str(m.Description, state.Description),
+		Administrators:    strs(m.Administrators, state.Administrators),
+		Subadministrators: strs(m.Subadministrators, state.Subadministrators),
+		EnableCallback:    boolean(m.EnableCallback, state.EnableCallback),
+		CallbackURL:       str(m.CallbackURL, state.CallbackURL),
+		CallbackEvents:    strs(m.CallbackEvents, state.CallbackEvents),
+		ChannelEvents:     strs(m.ChannelEvents, state.ChannelEvents),
+		EnableGroupJoin:   boolean(m.EnableGroupJoin, state.EnableGroupJoin),
+	}
+	if !m.AllowDomains.Equal(state.AllowDomains) && !m.AllowDomains.IsUnknown() {
+		changed = true
+		if m.AllowDomains.IsNull() {
+			needReplace = true
+		} else {
+			v := int64sOf(ctx, m.AllowDomains, diags)
+			p.AllowDomains = &v
+		}
+	}
+	if !m.DefaultRichMenuID.Equal(state.DefaultRichMenuID) && !m.DefaultRichMenuID.IsUnknown() {
+		changed = true
+		if m.DefaultRichMenuID.IsNull() {
+			needReplace = true
+		} else {
+			v := m.DefaultRichMenuID.ValueString()
+			p.DefaultRichmenuID = &v
+		}
+	}
+	if !m.I18nBotNames.Equal(state.I18nBotNames) && !m.I18nBotNames.IsUnknown() {
+		changed = true
+		v := i18nBotNames(byLanguage(ctx, m.I18nBotNames, diags))
+		p.I18nBotNames = &v
+	}
+	if !m.I18nDescriptions.Equal(state.I18nDescriptions) && !m.I18nDescriptions.IsUnknown() {
+		changed = true
+		v := i18nDescriptions(byLanguage(ctx, m.I18nDescriptions, diags))
+		p.I18nDescriptions = &v
+	}
+	if !m.I18nPhotoURLs.Equal(state.I18nPhotoURLs) && !m.I18nPhotoURLs.IsUnknown() {
+		changed = true
+		v := i18nPhotoURLs(byLanguage(ctx, m.I18nPhotoURLs, diags))
+		p.I18nPhotoURLs = &v
+	}
+	return p, changed, needReplace
+}
+
+// setBot sets every attribute from the service's bot, so that a change made
+// outside Terraform shows as drift. An empty list or map the service returns
+// stays an empty value when m already held one, and is null otherwise:
+// `subadministrators = []` and leaving it out both mean "none".
+func (m *botModel) setBot(ctx context.Context, b *lineworks.Bot, diags *diag.Diagnostics) {
+	m.BotID = types.StringValue(formatBotID(b.BotID))
+	m.BotName = types.StringValue(b.BotName)
+	m.Description = types.StringValue(b.Description)
+	m.PhotoURL = types.StringValue(b.PhotoURL)
+	m.Administrators = stringSet(ctx, m.Administrators, b.Administrators, diags)
+	m.Subadministrators = stringSet(ctx, m.Subadministrators, b.Subadministrators, diags)
+	m.AllowDomains = int64Set(ctx, m.AllowDomains, b.AllowDomains, diags)
+	m.EnableCallback = types.BoolValue(b.EnableCallback)
+	m.CallbackURL = optionalString(b.CallbackURL)
+	m.CallbackEvents = stringSet(ctx, m.CallbackEvents, b.CallbackEvents, diags)
+	m.ChannelEvents = stringSet(ctx, m.ChannelEvents, b.ChannelEvents, diags)
+	m.EnableGroupJoin = types.BoolValue(b.EnableGroupJoin)
+	m.DefaultRichMenuID = optionalString(b.DefaultRichmenuID)
+
+	names := map[string]string{}
+	for _, v := range b.I18nBotNames {
+		names[v.Language] = v.BotName
+	}
+	m.I18nBotNames = stringMap(ctx, m.I18nBotNames, names, diags)
+	descriptions := map[string]string{}
+	for _, v := range b.I18nDescriptions {
+		descriptions[v.Language] = v.Description
+	}
+	m.I18nDescriptions = stringMap(ctx, m.I18nDescriptions, descriptions, diags)
+	photos := map[string]string{}
+	for _, v := range b.I18nPhotoURLs {
+		photos[v.Language] = v.PhotoURL
+	}
+	m.I18nPhotoURLs = stringMap(ctx, m.I18nPhotoURLs, photos, diags)
+
+	m.CreatedTime = optionalTime(b.CreatedTime)
+	m.ModifiedTime = optionalTime(b.ModifiedTime)
+}
+
+// optionalTime is null for the zero time.
+func optionalTime(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(formatTime(t))
+}
+
+// stringsOf is a set's strings, sorted; nil when the set is null or unknown.
+func stringsOf(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	slices.Sort(out)
+	return out
+}
+
+// int64sOf is a set's numbers, sorted; nil when the set is null or unknown.
+func int64sOf(ctx context.Context, s types.Set, diags *diag.Diagnostics) []int64 {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []int64
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	slices.Sort(out)
+	return out
+}
+
+// The i18n lists are never nil, so that a patch sends [] to clear them; a
+// create leaves empty ones out (omitempty).
+
+// byLanguage is a map keyed by language, in the order of
+// lineworks.BotLanguages; nil when the map is null or unknown.
+func byLanguage(ctx context.Context, m types.Map, diags *diag.Diagnostics) []languageValue {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	var values map[string]string
+	diags.Append(m.ElementsAs(ctx, &values, false)...)
+	keys := slices.Collect(maps.Keys(values))
+	slices.SortFunc(keys, func(a, b string) int { return languageRank(a) - languageRank(b) })
+	out := make([]languageValue, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, languageValue{k, values[k]})
+	}
+	return out
+}
+
+type languageValue struct{ language, value string }
+
+// languageRank orders languages as lineworks.BotLanguages lists them, then
+// anything else (refused at plan time) by name.
+func languageRank(l string) int {
+	if i := slices.Index(lineworks.BotLanguages, l); i >= 0 {
+		return i
+	}
+	return len(lineworks.BotLanguages)
+}
+
+func i18nBotNames(values []languageValue) []lineworks.I18nBotName {
+	out := []lineworks.I18nBotName{}
+	for _, v := range values {
+		out = append(out, lineworks.I18nBotName{Language: v.language, BotName: v.value})
+	}
+	return out
+}
+
+func i18nDescriptions(values []languageValue) []lineworks.I18nDescription {
+	out := []lineworks.I18nDescription{}
+	for _, v := range values {
+		out = append(out, lineworks.I18nDescription{Language: v.language, Description: v.value})
+	}
+	return out
+}
+
+func i18nPhotoURLs(values []languageValue) []lineworks.I18nPhotoURL {
+	out := []lineworks.I18nPhotoURL{}
+	for _, v := range values {
+		out = append(out, lineworks.I18nPhotoURL{Language: v.language, PhotoURL: v.value})
+	}
+	return out
+}
+
+// stringSet is values as a set. No values give an empty set when prior is
+// one, and null otherwise.
+func stringSet(ctx context.Context, prior types.Set, values []string, diags *diag.Diagnostics) types.Set {
+	if len(values) == 0 && !keepEmpty(prior) {
+		return types.SetNull(types.StringType)
+	}
+	if values == nil {
+		values = []string{}
+	}
+	s, d := types.SetValueFrom(ctx, types.StringType, values)
+	diags.Append(d...)
+	return s
+}
+
+// int64Set is values as a set, null when there are none: allow_domains has
+// no empty form (absent means every domain).
+func int64Set(ctx context.Context, prior types.Set, values []int64, diags *diag.Diagnostics) types.Set {
+	if len(values) == 0 && !keepEmpty(prior) {
+		return types.SetNull(types.Int64Type)
+	}
+	if values == nil {
+		values = []int64{}
+	}
+	s, d := types.SetValueFrom(ctx, types.Int64Type, values)
+	diags.Append(d...)
+	return s
+}
+
+// stringMap is values as a map. No values give an empty map when prior is
+// one, and null otherwise.
+func stringMap(ctx context.Context, prior types.Map, values map[string]string, diags *diag.Diagnostics) types.Map {
+	if len(values) == 0 && !keepEmpty(prior) {
+		return types.MapNull(types.StringType)
+	}
+	m, d := types.MapValueFrom(ctx, types.StringType, values)
+	diags.Append(d...)
+	return m
+}
+
+// keepEmpty reports whether prior is a known, empty collection.
+func keepEmpty(prior interface {
+	IsNull() bool
+	IsUnknown() bool
+}) bool {
+	if prior.IsNull() || prior.IsUnknown() {
+		return false
+	}
+	switch v := prior.(type) {
+	case types.Set:
+		return len(v.Elements()) == 0
+	case types.Map:
+		return len(v.Elements()) == 0
+	}
+	return false
+}

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func strSet(v ...string) types.Set {
+	elems := make([]attr.Value, len(v))
+	for i, s := range v {
+		elems[i] = types.StringValue(s)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+func intSet(v ...int64) types.Set {
+	elems := make([]attr.Value, len(v))
+	for i, n := range v {
+		elems[i] = types.Int64Value(n)
+	}
+	return types.SetValueMust(types.Int64Type, elems)
+}
+
+func strMap(kv ...string) types.Map {
+	elems := map[string]attr.Value{}
+	for i := 0; i < len(kv); i += 2 {
+		elems[kv[i]] = types.StringValue(kv[i+1])
+	}
+	return types.MapValueMust(types.StringType, elems)
+}
+
+// stateBot is a bot with every attribute set.
+func stateBot() botModel {
+	return botModel{
+		BotID:             types.StringValue("2000001"),
+		BotName:           types.StringValue("Expense bot"),
+		Description:       types.StringValue("Files expense reports"),
+		PhotoURL:          types.StringValue("https://example.com/bot.png"),
+		Administrators:    strSet("a@example.com"),
+		Subadministrators: strSet("b@example.com"),
+		AllowDomains:      intSet(10000001, 10000002),
+		EnableCallback:    types.BoolValue(true),
+		CallbackURL:       types.StringValue("https://example.com/callback"),
+		CallbackEvents:    strSet("text", "image"),
+		ChannelEvents:     strSet("message"),
+		EnableGroupJoin:   types.BoolValue(false),
+		DefaultRichMenuID: types.StringValue("40001"),
+		I18nBotNames:      strMap("ja_JP", "経費ボット", "en_US", "Expense bot"),
+		I18nDescriptions:  strMap("ja_JP", "経費精算"),
+		I18nPhotoURLs:     strMap("ja_JP", "https://example.com/ja.png"),
+		CreatedTime:       types.StringValue("2026-11-22T09:00:00Z"),
+		ModifiedTime:      types.StringValue("2026-11-22T09:00:00Z"),
+	}
+}
+
+func TestBotPatchSendsOnlyWhatChanged(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name        string
+		change      func(*botModel)
+		want        string
+		needReplace bool
+	}{
+		{"nothing", func(*botModel) {}, `{}`, false},
+		{"name", func(m *botModel) { m.BotName = types.StringValue("Expenses") }, `{"botName":"Expenses"}`, false},
+		{"flag off", func(m *botModel) { m.EnableCallback = types.BoolValue(false) }, `{"enableCallback":false}`, false},
+		{"callback url removed", func(m *botModel) { m.CallbackURL = types.StringNull() }, `{"callbackUrl":""}`, false},
+		{"subadministrators removed", func(m *botModel) { m.Subadministrators = types.SetNull(types.StringType) }, `{"subadministrators":[]}`, false},
+		{"callback events emptied", func(m *botModel) { m.CallbackEvents = strSet() }, `{"callbackEvents":[]}`, false},
+		{"i18n names removed", func(m *botModel) { m.I18nBotNames = types.MapNull(types.StringType) }, `{"i18nBotNames":[]}`, false},
+		{"i18n names in language order", func(m *botModel) { m.I18nBotNames = strMap("zh_TW", "報帳機器人", "ko_KR", "경비 봇") },
+			`{"i18nBotNames":[{"language":"ko_KR","botName":"경비 봇"},{"language":"zh_TW","botName":"報帳機器人"}]}`, false},
+		{"allow domains narrowed", func(m *botModel) { m.AllowDomains = intSet(10000002) }, `{"allowDomains":[10000002]}`, false},
+		{"allow domains removed", func(m *botModel) { m.AllowDomains = types.SetNull(types.Int64Type) }, `{}`, true},
+		{"rich menu removed", func(m *botModel) { m.DefaultRichMenuID = types.StringNull() }, `{}`, true},
+		{"channel events kept from state", func(m *botModel) { m.ChannelEvents = strSet("message") }, `{}`, false},
+		{"several", func(m *botModel) {
+			m.Description = types.StringValue("Files and approves expense reports")
+			m.Administrators = strSet("a@example.com", "c@example.com")
+			m.EnableGroupJoin = types.BoolValue(true)
+		}, `{"description":"Files and approves expense reports","administrators":["a@example.com","c@example.com"],"enableGroupJoin":true}`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			state, plan := stateBot(), stateBot()
+			c.change(&plan)
+			var diags diag.Diagnostics
+			p, changed, needReplace := plan.patch(ctx, &state, &diags)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			body, _ := json.Marshal(p)
+			if string(body) != c.want || needReplace != c.needReplace {
+				t.Errorf("patch %s (replace %v), want %s (replace %v)", body, needReplace, c.want, c.needReplace)
+			}
+			if changed != (c.want != `{}` || c.needReplace) {
+				t.Errorf("changed = %v", changed)
+			}
+		})
+	}
+}
+
+func TestParseBotDomainID(t *testing.T) {
+	bot, domain, err := parseBotDomainID("2000001/10000001")
+	if err != nil || bot != 2000001 || domain != 10000001 {
+		t.Fatalf("got %d, %d, %v", bot, domain, err)
+	}
+	for _, bad := range []string{"", "2000001", "2000001/", "/10000001", "2000001/10000001/1", "bot/10000001", "2000001/0", "2000001/-1", "02000001/10000001", "2000001/+5", "2000001:10000001"} {
+		if _, _, err := parseBotDomainID(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestValidateNumericBotID(t *testing.T) {
+	for _, ok := range []string{"1", "2000001", "9223372036854775807"} {
+		if err := validateNumericBotID(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "0", "-1", "+1", "01", "2000001 ", "9223372036854775808", "bot", "1e6", "../1"} {
+		if err := validateNumericBotID(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,311 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
+)
+
+var (
+	_ resource.Resource                = (*botResource)(nil)
+	_ resource.ResourceWithConfigure   = (*botResource)(nil)
+	_ resource.ResourceWithImportState = (*botResource)(nil)
+)
+
+// NewBotResource returns the lineworks_bot resource.
+func NewBotResource() resource.Resource {
+	return &botResource{}
+}
+
+// botResource manages a bot of the tenant (API 2.0 /bots).
+type botResource struct {
+	data *providerData
+}
+
+func (r *botResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bot"
+}
+
+// Descriptions shared by the resource and the data source.
+const (
+	botCallbackEventsDescription = "Message types users may send the bot, and that reach the callback: any of `text`, `location`, `sticker`, `image`, `file`, `audio`, `video`. " +
+		"The others are greyed out in the chat."
+	botChannelEventsDescription = "Channel events sent to the callback: any of `message`, `join`, `leave`, `joined`, `left`, `postback`, `begin`, `end`."
+	botScopeNote                = "The provider's token needs the `bot` scope (add it to the provider's `scopes` and enable it for the app in the Developer Console)."
+)
+
+var (
+	botURLValidator   = clientValidator{"https URL for LINE WORKS", lineworks.ValidateBotURL}
+	noLineBreaks      = stringvalidator.RegexMatches(regexp.MustCompile(`^[^\r\n]*$`), "must not contain line breaks: LINE WORKS replaces them with spaces, so write a space instead")
+	botLanguageKeys   = mapvalidator.KeysAre(stringvalidator.OneOf(lineworks.BotLanguages...))
+	botLanguagesMarkd = "`" + strings.Join(lineworks.BotLanguages, "`, `") + "`"
+)
+
+func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A LINE WORKS bot (API 2.0 `/bots`): its name, photo and description, who administers it, which domains may use it, " +
+			"and where its callbacks go. " + botScopeNote + "\n\n" +
+			"A bot belongs to the tenant; to use it in a domain, register it there with `lineworks_bot_domain`. The Bot Secret that signs callbacks " +
+			"is issued by `lineworks_bot_secret`. Every limit LINE WORKS documents is checked at plan time.\n\n" +
+			"Changes are sent with `PATCH`, carrying only the changed fields. Removing `allow_domains` (back to every domain) or `default_rich_menu_id` " +
+			"cannot be expressed by a patch, so that update replaces the bot's settings as a whole with `PUT` (the bot keeps its ID). " +
+			"**Narrowing `allow_domains` makes LINE WORKS delete the bot's registrations in domains no longer listed**; see `lineworks_bot_domain`. " +
+			"A bot deleted outside Terraform is planned for creation again; a field changed outside Terraform shows as a change. " +
+			"A tenant holds at most 300 bots (10 on the Free plan).",
+		Attributes: map[string]schema.Attribute{
+			"bot_id": schema.StringAttribute{
+				MarkdownDescription: "The bot's ID assigned by LINE WORKS, such as `2000001`, in decimal digits. Feed it to `lineworks_bot_domain`, `lineworks_bot_secret` and `lineworks_bot_attachment`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"bot_name": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The bot's name, 1 to %d characters, on one line (LINE WORKS would turn line breaks into spaces).", lineworks.MaxBotNameLength),
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, lineworks.MaxBotNameLength), noLineBreaks},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("What the bot does, shown to users; at most %d characters.", lineworks.MaxBotDescriptionLength),
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, lineworks.MaxBotDescriptionLength)},
+			},
+			"photo_url": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("URL of the bot's profile picture: https only, at most %d characters; a 640×640 PNG is recommended.", lineworks.MaxBotURLLength),
+				Required:            true,
+				Validators:          []validator.String{botURLValidator},
+			},
+			"administrators": schema.SetAttribute{
+				MarkdownDescription: fmt.Sprintf("The bot's administrators: %d to %d user IDs (or login e-mail addresses) of the tenant.", lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators),
+				ElementType:         types.StringType,
+				Required:            true,
+				Validators: []validator.Set{
+					setvalidator.SizeBetween(lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators),
+					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"subadministrators": schema.SetAttribute{
+				MarkdownDescription: fmt.Sprintf("The bot's subadministrators: at most %d user IDs. Removing them clears the list at LINE WORKS.", lineworks.MaxBotSubadministrators),
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators: []validator.Set{
+					setvalidator.SizeAtMost(lineworks.MaxBotSubadministrators),
+					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"allow_domains": schema.SetAttribute{
+				MarkdownDescription: "IDs of the domains that may use the bot. Leave it out to allow every domain of the tenant (an empty set is refused, as it would be ambiguous). " +
+					"**Narrowing it makes LINE WORKS delete the bot's registrations in the domains no longer listed** (`lineworks_bot_domain`).",
+				ElementType: types.Int64Type,
+				Optional:    true,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueInt64sAre(int64validator.AtLeast(1)),
+				},
+			},
+			"enable_callback": schema.BoolAttribute{
+				MarkdownDescription: "Whether LINE WORKS sends messages to `callback_url`. Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"callback_url": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Where LINE WORKS posts callbacks: https only (no self-signed certificates), at most %d characters. "+
+					"Each callback carries `X-WORKS-Signature`, checked with the Bot Secret (`lineworks_bot_secret`; see the `callback_signature` function). "+
+					"Removing it clears it at LINE WORKS, which then sends no callbacks.", lineworks.MaxBotURLLength),
+				Optional:   true,
+				Validators: []validator.String{botURLValidator},
+			},
+			"callback_events": schema.SetAttribute{
+				MarkdownDescription: botCallbackEventsDescription,
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(lineworks.BotCallbackEvents...))},
+			},
+			"channel_events": schema.SetAttribute{
+				MarkdownDescription: botChannelEventsDescription + " LINE WORKS chooses a default when it is not set; leaving it out later keeps what the bot has.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(lineworks.BotChannelEvents...))},
+			},
+			"enable_group_join": schema.BoolAttribute{
+				MarkdownDescription: "Whether the bot may be invited to group and multi-person chat rooms. Defaults to `false`. Turning it off removes the bot from the rooms it is in.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"default_rich_menu_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the rich menu shown to users who have no rich menu of their own, such as `40001`. LINE WORKS documents no shape beyond a string.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"i18n_bot_names": schema.MapAttribute{
+				MarkdownDescription: "The bot's name in other languages, keyed by language: " + botLanguagesMarkd + ". Each 1 to 100 characters, on one line.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators: []validator.Map{
+					botLanguageKeys,
+					mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, lineworks.MaxBotNameLength), noLineBreaks),
+				},
+			},
+			"i18n_descriptions": schema.MapAttribute{
+				MarkdownDescription: "The description in other languages, keyed by language: " + botLanguagesMarkd + ". Each 1 to 100 characters.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators: []validator.Map{
+					botLanguageKeys,
+					mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, lineworks.MaxBotDescriptionLength)),
+				},
+			},
+			"i18n_photo_urls": schema.MapAttribute{
+				MarkdownDescription: "Profile picture URLs for other languages, keyed by language: " + botLanguagesMarkd + ". https only, at most 1000 characters each.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators:          []validator.Map{botLanguageKeys, mapvalidator.ValueStringsAre(botURLValidator)},
+			},
+			"created_time": schema.StringAttribute{
+				MarkdownDescription: "When the bot was created, RFC 3339 in UTC.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"modified_time": schema.StringAttribute{
+				MarkdownDescription: "When the bot was last changed, RFC 3339 in UTC.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *botResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m botModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	settings := m.settings(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	bot, err := r.data.client.CreateBot(ctx, settings)
+	if err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to create the LINE WORKS bot", err)
+		return
+	}
+	m.setBot(ctx, bot, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m botModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	bot, err := r.data.client.GetBot(ctx, botID)
+	if lineworks.IsNotFound(err) {
+		// Deleted outside Terraform: the next plan creates it again.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot", err)
+		return
+	}
+	m.setBot(ctx, bot, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state botModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	botID, ok := parseBotID(state.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	patch, changed, needReplace := plan.patch(ctx, &state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var (
+		bot *lineworks.Bot
+		err error
+	)
+	switch {
+	case needReplace:
+		// A patch cannot take allow_domains back to "every domain", nor
+		// remove default_rich_menu_id: send the whole bot instead.
+		settings := plan.settings(ctx, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		bot, err = r.data.client.ReplaceBot(ctx, botID, settings)
+	case changed:
+		bot, err = r.data.client.UpdateBot(ctx, botID, patch)
+	default:
+		bot, err = r.data.client.GetBot(ctx, botID)
+	}
+	if err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to update the LINE WORKS bot", err)
+		return
+	}
+	plan.setBot(ctx, bot, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m botModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	// A bot already gone counts as deleted (the client says so).
+	if err := r.data.client.DeleteBot(r.data.logContext(ctx), botID); err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to delete the LINE WORKS bot", err)
+	}
+}
+
+// ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`.
+func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if err := validateNumericBotID(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot", fmt.Sprintf("%s. Import a bot by its ID, as the Developer Console or `GET /bots` shows it.", err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), req.ID)...)
+}

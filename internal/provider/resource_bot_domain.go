@@ -1,0 +1,246 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
+)
+
+var (
+	_ resource.Resource                = (*botDomainResource)(nil)
+	_ resource.ResourceWithConfigure   = (*botDomainResource)(nil)
+	_ resource.ResourceWithImportState = (*botDomainResource)(nil)
+)
+
+// NewBotDomainResource returns the lineworks_bot_domain resource.
+func NewBotDomainResource() resource.Resource {
+	return &botDomainResource{}
+}
+
+// botDomainResource manages a bot's registration in one domain.
+type botDomainResource struct {
+	data *providerData
+}
+
+type botDomainModel struct {
+	ID                    types.String `tfsdk:"id"`
+	BotID                 types.String `tfsdk:"bot_id"`
+	DomainID              types.Int64  `tfsdk:"domain_id"`
+	Visible               types.Bool   `tfsdk:"visible"`
+	AllowToSelectedMember types.Bool   `tfsdk:"allow_to_selected_member"`
+}
+
+func (r *botDomainResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bot_domain"
+}
+
+func (r *botDomainResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Registers a bot in a domain (`POST /bots/{botId}/domains/{domainId}`), so that the domain's members can use it. " +
+			"A bot is created for the tenant (`lineworks_bot`) and must be registered in each domain that uses it. " + botScopeNote + "\n\n" +
+			"**When the bot's `allow_domains` is narrowed, LINE WORKS deletes the registrations in the domains no longer listed.** " +
+			"The next plan shows such a registration gone and plans to create it again, which LINE WORKS refuses while the domain is not allowed: " +
+			"remove the `lineworks_bot_domain` together with the domain from `allow_domains`. " +
+			"Refer to the bot as `lineworks_bot.x.bot_id`, so that Terraform registers after the bot's `allow_domains` is updated and removes registrations before the bot is deleted.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`{bot_id}/{domain_id}`, as `terraform import` takes it.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"bot_id": schema.StringAttribute{
+				MarkdownDescription: "The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it registers the other bot instead.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{botIDValidator},
+			},
+			"domain_id": schema.Int64Attribute{
+				MarkdownDescription: "The domain's ID, such as `10000001`. It must be allowed by the bot's `allow_domains` when that is set. Changing it registers the bot in the other domain instead.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"visible": schema.BoolAttribute{
+				MarkdownDescription: "Whether the bot is listed for the domain's members. Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"allow_to_selected_member": schema.BoolAttribute{
+				MarkdownDescription: "Whether only selected members may use the bot (they are chosen in the Admin console). Defaults to `false`: every member of the domain.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+		},
+	}
+}
+
+func (r *botDomainResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *botDomainResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m botDomainModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	domainID := m.DomainID.ValueInt64()
+	reg, err := r.data.client.RegisterBotDomain(ctx, botID, domainID, m.settings())
+	if err != nil {
+		r.addRegisterError(ctx, &resp.Diagnostics, botID, domainID, err)
+		return
+	}
+	m.set(botID, reg)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *botDomainResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m botDomainModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	reg, err := r.data.client.GetBotDomain(r.data.logContext(ctx), botID, m.DomainID.ValueInt64())
+	if lineworks.IsNotFound(err) {
+		// The registration or the bot is gone (deleted outside Terraform, or
+		// by LINE WORKS when allow_domains was narrowed).
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot's domain registration", err)
+		return
+	}
+	m.set(botID, reg)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *botDomainResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m botDomainModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	reg, err := r.data.client.UpdateBotDomain(r.data.logContext(ctx), botID, m.DomainID.ValueInt64(), m.settings())
+	if err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to update the LINE WORKS bot's domain registration", err)
+		return
+	}
+	m.set(botID, reg)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *botDomainResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m botDomainModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	// A registration or bot already gone counts as deleted (the client says so).
+	if err := r.data.client.DeleteBotDomain(r.data.logContext(ctx), botID, m.DomainID.ValueInt64()); err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to remove the LINE WORKS bot from the domain", err)
+	}
+}
+
+// ImportState takes `{bot_id}/{domain_id}`.
+func (r *botDomainResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	botID, domainID, err := parseBotDomainID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot_domain", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), formatBotID(botID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain_id"), domainID)...)
+}
+
+func (m *botDomainModel) settings() lineworks.BotDomainSettings {
+	return lineworks.BotDomainSettings{Visible: m.Visible.ValueBool(), AllowToSelectedMember: m.AllowToSelectedMember.ValueBool()}
+}
+
+func (m *botDomainModel) set(botID int64, reg *lineworks.BotDomain) {
+	m.ID = types.StringValue(botDomainID(botID, reg.DomainID))
+	m.BotID = types.StringValue(formatBotID(botID))
+	m.DomainID = types.Int64Value(reg.DomainID)
+	m.Visible = types.BoolValue(reg.Visible)
+	m.AllowToSelectedMember = types.BoolValue(reg.AllowToSelectedMember)
+}
+
+func botDomainID(botID, domainID int64) string {
+	return formatBotID(botID) + "/" + strconv.FormatInt(domainID, 10)
+}
+
+// parseBotDomainID reads `{bot_id}/{domain_id}`.
+func parseBotDomainID(id string) (botID, domainID int64, err error) {
+	fail := fmt.Errorf("%q is not {bot_id}/{domain_id}: import a registration by the bot's ID and the domain's ID, both in decimal digits, such as 2000001/10000001", id)
+	bot, domain, ok := strings.Cut(id, "/")
+	if !ok || validateNumericBotID(bot) != nil {
+		return 0, 0, fail
+	}
+	botID, _ = strconv.ParseInt(bot, 10, 64)
+	domainID, err = strconv.ParseInt(domain, 10, 64)
+	if err != nil || domainID <= 0 || strconv.FormatInt(domainID, 10) != domain {
+		return 0, 0, fail
+	}
+	return botID, domainID, nil
+}
+
+// addRegisterError explains a refused registration. LINE WORKS refuses a
+// domain the bot's allow_domains leaves out; when that is the cause, the
+// error says so on domain_id.
+func (r *botDomainResource) addRegisterError(ctx context.Context, diags *diag.Diagnostics, botID, domainID int64, err error) {
+	var apiErr *lineworks.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == 400 {
+		if bot, getErr := r.data.client.GetBot(ctx, botID); getErr == nil && bot.AllowDomains != nil && !slices.Contains(bot.AllowDomains, domainID) {
+			diags.AddAttributeError(path.Root("domain_id"), "Domain not allowed for this LINE WORKS bot",
+				fmt.Sprintf("Bot %d allows only the domains %s in allow_domains, so it cannot be registered in domain %d (%s). "+
+					"Add %d to the bot's allow_domains, or remove this lineworks_bot_domain.", botID, joinInt64s(bot.AllowDomains), domainID, err, domainID))
+			return
+		}
+	}
+	r.data.addClientError(diags, "Failed to register the LINE WORKS bot in the domain", err)
+}
+
+func joinInt64s(v []int64) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.FormatInt(n, 10)
+	}
+	return strings.Join(s, ", ")
+}

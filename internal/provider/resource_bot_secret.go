@@ -1,0 +1,185 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
+)
+
+var (
+	_ resource.Resource                = (*botSecretResource)(nil)
+	_ resource.ResourceWithConfigure   = (*botSecretResource)(nil)
+	_ resource.ResourceWithImportState = (*botSecretResource)(nil)
+)
+
+// NewBotSecretResource returns the lineworks_bot_secret resource.
+func NewBotSecretResource() resource.Resource {
+	return &botSecretResource{}
+}
+
+// botSecretResource issues a bot's Bot Secret, the key of the callback
+// signatures, as a credential Terraform manages: created by issuing, rotated
+// by replacing, in the manner of google_service_account_key.
+type botSecretResource struct {
+	data *providerData
+}
+
+type botSecretModel struct {
+	ID               types.String `tfsdk:"id"`
+	BotID            types.String `tfsdk:"bot_id"`
+	RotationTriggers types.Map    `tfsdk:"rotation_triggers"`
+	Secret           types.String `tfsdk:"secret"`
+	IssuedTime       types.String `tfsdk:"issued_time"`
+}
+
+func (r *botSecretResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bot_secret"
+}
+
+func (r *botSecretResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Issues a bot's Bot Secret (`POST /bots/{botId}/secret`): the key of the HMAC-SHA256 signature LINE WORKS sends with every callback in `X-WORKS-Signature`. " +
+			"Creating this resource issues a new secret, and **the bot's previous secret stops working at once**; replacing it (a change of `bot_id` or `rotation_triggers`) rotates the secret. " +
+			"Manage one `lineworks_bot_secret` per bot: each one issued invalidates the others. " + botScopeNote + "\n\n" +
+			"The API never returns a secret after issuing it, so Terraform keeps the one it was given: a secret rotated outside Terraform (in the Developer Console) " +
+			"cannot be seen, and the resource cannot be imported. A bot deleted outside Terraform removes the secret from the state.\n\n" +
+			"**Destroying this resource does not revoke the secret**: LINE WORKS has no way to revoke one. It stays valid until a new secret is issued for the bot; " +
+			"Terraform says so in a warning.\n\n" +
+			"**The secret is stored in the Terraform state** (as a sensitive value): protect the state as you would the key itself, and hand the secret to the callback endpoint " +
+			"through a secret store, with a write-only argument (Terraform 1.11+) where the store's provider offers one, such as `aws_secretsmanager_secret_version.secret_string_wo`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`{bot_id}/{issued_time}`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"bot_id": schema.StringAttribute{
+				MarkdownDescription: "The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it issues a secret for the other bot.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{botIDValidator},
+			},
+			"rotation_triggers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary values that, when any of them changes, issue a new secret (the resource is replaced). " +
+					"Feed it `time_rotating.x.id` from hashicorp/time for scheduled rotation, or a version number you bump by hand.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"secret": schema.StringAttribute{
+				MarkdownDescription: "The Bot Secret. Sensitive, and stored in the state. Verify a callback by comparing `X-WORKS-Signature` with " +
+					"base64(HMAC-SHA256(key = this secret, message = the raw request body)); `provider::lineworks::callback_signature` computes it.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"issued_time": schema.StringAttribute{
+				MarkdownDescription: "When Terraform issued the secret, RFC 3339 in UTC.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *botSecretResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *botSecretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m botSecretModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	secret, err := r.data.client.IssueBotSecret(ctx, botID)
+	if err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to issue the LINE WORKS bot secret", err)
+		return
+	}
+	ctx = tflog.MaskLogStrings(ctx, secret)
+	issued := formatTime(r.data.now())
+	m.ID = types.StringValue(m.BotID.ValueString() + "/" + issued)
+	m.Secret = types.StringValue(secret)
+	m.IssuedTime = types.StringValue(issued)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Read checks that the bot still exists. The secret itself cannot be read
+// back: the one in the state is kept.
+func (r *botSecretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m botSecretModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+		return
+	}
+	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	if s := m.Secret.ValueString(); s != "" {
+		ctx = tflog.MaskLogStrings(ctx, s)
+	}
+	_, err := r.data.client.GetBot(ctx, botID)
+	if lineworks.IsNotFound(err) {
+		// The secret went with its bot.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot of the secret", err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Update is never called with a change that matters: every argument
+// replaces the resource. It keeps the state as it is.
+func (r *botSecretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m botSecretModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Delete only forgets the secret: LINE WORKS cannot revoke one.
+func (r *botSecretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m botSecretModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.AddWarning("The LINE WORKS bot secret was not revoked",
+		fmt.Sprintf("LINE WORKS cannot revoke a bot secret: the secret issued at %s for bot %s stays valid until a new one is issued for the bot. "+
+			"Terraform only removed it from the state. If it was replaced, the new secret has been or is being issued and the old one stops working then; "+
+			"otherwise, to retire it, issue a new secret (a lineworks_bot_secret, or the Developer Console) or delete the bot.",
+			m.IssuedTime.ValueString(), m.BotID.ValueString()))
+}
+
+// ImportState refuses: the API never returns a secret, so an imported one
+// would have no value.
+func (r *botSecretResource) ImportState(_ context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.AddError("lineworks_bot_secret cannot be imported",
+		fmt.Sprintf("LINE WORKS never returns a bot secret after issuing it, so an existing secret (import ID %q) cannot be brought into Terraform. "+
+			"Create the lineworks_bot_secret instead: it issues a new secret for the bot, and the previous one stops working. "+
+			"Update whatever verifies the callbacks with the new secret.", req.ID))
+}
