@@ -1,0 +1,4 @@
+import {
+  to = lineworks_bot.expenses
+  id = "2000001"
+}
