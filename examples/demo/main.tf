@@ -1,6 +1,7 @@
 # The configuration `make demo` applies against the emulator. It is the
-# README's example plus a few lines (marked "demo only") that show what
-# Terraform got. Credentials and endpoints come from LINEWORKS_* variables.
+# README's example, a bot deployed as in the README's "Bots" section, and a
+# few lines (marked "demo only") that show what Terraform got. Credentials
+# and endpoints come from LINEWORKS_* variables.
 
 terraform {
   required_version = ">= 1.10"
@@ -18,6 +19,16 @@ variable "bot_id" {
 
 variable "file_id" {
   description = "content.fileId from the bot's callback."
+  type        = string
+}
+
+variable "domain_id" {
+  description = "The domain the new bot is registered in."
+  type        = number
+}
+
+variable "bot_administrator" {
+  description = "A user of the tenant who administers the new bot."
   type        = string
 }
 
@@ -75,4 +86,63 @@ resource "terraform_data" "show_ephemeral_values" {
       EXP        = ephemeral.lineworks_jwt_assertion.service_account.expires_at
     }
   }
+}
+
+# A bot whose callbacks go to an HTTPS endpoint, registered in the domain,
+# and the Bot Secret the endpoint checks the callbacks' signatures with.
+resource "lineworks_bot" "demo" {
+  bot_name        = "Expense bot"
+  description     = "Files expense reports from photos of receipts"
+  photo_url       = "https://static.example.com/bots/expenses.png"
+  administrators  = [var.bot_administrator]
+  allow_domains   = [var.domain_id]
+  enable_callback = true
+  callback_url    = "https://bots.example.com/lineworks/expenses"
+  callback_events = ["text", "image", "file"]
+  i18n_bot_names  = { ja_JP = "経費精算ボット" }
+}
+
+resource "lineworks_bot_domain" "demo" {
+  bot_id    = lineworks_bot.demo.bot_id
+  domain_id = var.domain_id
+  visible   = true
+}
+
+# In the state as a sensitive value; in production, hand it to a secret store
+# with a write-only argument (see the guide "Deploying a bot end to end").
+resource "lineworks_bot_secret" "demo" {
+  bot_id = lineworks_bot.demo.bot_id
+}
+
+# A callback as LINE WORKS would post it, signed with the bot's secret: what
+# a test request to the endpoint would carry.
+locals {
+  sample_callback = jsonencode({
+    type       = "message"
+    source     = { userId = var.bot_administrator, domainId = var.domain_id }
+    issuedTime = "2026-11-22T09:00:00.000Z"
+    content    = { type = "text", text = "経費を申請します" }
+  })
+}
+
+output "bot" {
+  value = {
+    bot_id       = lineworks_bot.demo.bot_id
+    bot_name     = lineworks_bot.demo.bot_name
+    callback_url = lineworks_bot.demo.callback_url
+    domain_id    = lineworks_bot_domain.demo.domain_id
+    visible      = lineworks_bot_domain.demo.visible
+    secret_id    = lineworks_bot_secret.demo.id
+  }
+}
+
+output "sample_callback" {
+  value = local.sample_callback
+}
+
+# Derived from the secret, so sensitive (demo only: make demo checks it
+# against the signature the emulated LINE WORKS computes).
+output "sample_callback_signature" {
+  value     = provider::lineworks::callback_signature(local.sample_callback, lineworks_bot_secret.demo.secret)
+  sensitive = true
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
@@ -82,6 +83,8 @@ func NewTenant(dir, providerDir string) (*Tenant, error) {
 		"TF_IN_AUTOMATION=1",
 		"TF_VAR_bot_id="+BotID,
 		"TF_VAR_file_id="+FileID,
+		"TF_VAR_domain_id="+strconv.FormatInt(lineworkstest.DefaultDomainID, 10),
+		"TF_VAR_bot_administrator="+lineworkstest.DefaultUsers[0],
 		"LINEWORKS_CLIENT_ID="+ClientID,
 		"LINEWORKS_CLIENT_SECRET="+t.ClientSecret,
 		"LINEWORKS_SERVICE_ACCOUNT_ID="+ServiceAccountID,

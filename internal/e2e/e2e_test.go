@@ -6,6 +6,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -81,7 +82,9 @@ func (r *run) count(host, prefix string) int { return r.tenant.Emulator.CountReq
 
 // The README's configuration, applied with TF_LOG=TRACE: no client secret,
 // key material, token or assertion may show in the CLI output, the TRACE
-// log, the plan, the state or `terraform show`.
+// log, the plan, the state or `terraform show`. The bot secret the
+// configuration issues belongs in the state, as a sensitive value, and
+// nowhere in the CLI output or the TRACE log.
 func TestApplyLeaksNoSecrets(t *testing.T) {
 	r := newRun(t, filepath.Join("..", "..", "examples", "demo"))
 	logPath := filepath.Join(t.TempDir(), "trace.log")
@@ -93,6 +96,14 @@ func TestApplyLeaksNoSecrets(t *testing.T) {
 	}
 	if n := r.count(lineworkstest.HostStorage, ""); n != 1 {
 		t.Errorf("%d downloads, want 1: apply must not read the data source again", n)
+	}
+	bots := r.tenant.Emulator.Bots()
+	if len(bots) != 1 {
+		t.Fatalf("%d bots at the emulator, want the configuration's one", len(bots))
+	}
+	botSecret := r.tenant.Emulator.BotSecret(bots[0].BotID)
+	if botSecret == "" {
+		t.Fatal("the configuration issued no bot secret")
 	}
 	r.terraform(trace, "plan", "-input=false", "-no-color", "-out=tfplan")
 	artifacts := map[string]string{
@@ -108,7 +119,7 @@ func TestApplyLeaksNoSecrets(t *testing.T) {
 		artifacts[name] = string(b)
 	}
 	// The log must really hold the provider's own lines, or this test proves nothing.
-	for _, want := range []string{"issued a LINE WORKS access token", "downloaded a LINE WORKS bot attachment", "LINE WORKS request"} {
+	for _, want := range []string{"issued a LINE WORKS access token", "downloaded a LINE WORKS bot attachment", "LINE WORKS request", "lineworks_bot_secret"} {
 		if !strings.Contains(artifacts["TRACE log"], want) {
 			t.Fatalf("the TRACE log lacks the provider's %q line", want)
 		}
@@ -130,6 +141,47 @@ func TestApplyLeaksNoSecrets(t *testing.T) {
 			}
 		}
 	}
+	for _, name := range []string{"terraform output", "TRACE log"} {
+		if i := strings.Index(artifacts[name], botSecret); i >= 0 {
+			t.Errorf("%s holds the bot secret at byte %d", name, i)
+		}
+	}
+	stateHoldsSecretOnlyAsSensitive(t, artifacts["state file"], botSecret)
+}
+
+// stateHoldsSecretOnlyAsSensitive checks that the state holds secret once:
+// as the secret attribute of a lineworks_bot_secret, marked sensitive.
+func stateHoldsSecretOnlyAsSensitive(t *testing.T, state, secret string) {
+	t.Helper()
+	if n := strings.Count(state, secret); n != 1 {
+		t.Errorf("the state holds the bot secret %d times, want once", n)
+	}
+	var s struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Attributes          map[string]any    `json:"attributes"`
+				SensitiveAttributes []json.RawMessage `json:"sensitive_attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(state), &s); err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range s.Resources {
+		for _, inst := range res.Instances {
+			if res.Type != "lineworks_bot_secret" || inst.Attributes["secret"] != secret {
+				continue
+			}
+			for _, p := range inst.SensitiveAttributes {
+				if strings.Contains(string(p), `"secret"`) {
+					return
+				}
+			}
+			t.Fatalf("lineworks_bot_secret.secret is not marked sensitive in the state: %s", inst.SensitiveAttributes)
+		}
+	}
+	t.Fatal("no lineworks_bot_secret in the state holds the bot's current secret")
 }
 
 // One token per provider process, whatever the number of downloads, and the

@@ -3,7 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -109,22 +109,23 @@ func (d *botDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 			d.data.addClientError(&resp.Diagnostics, "Failed to list the LINE WORKS bots", err)
 			return
 		}
-		var matches []string
+		var matches []int64
 		for _, b := range bots {
 			if b.BotName == name {
-				matches = append(matches, formatBotID(b.BotID))
-				botID = b.BotID
+				matches = append(matches, b.BotID)
 			}
 		}
+		slices.Sort(matches)
 		switch len(matches) {
 		case 0:
 			resp.Diagnostics.AddAttributeError(path.Root("bot_name"), "No LINE WORKS bot of that name",
 				fmt.Sprintf("None of the tenant's %d bots is named %q (names match exactly, case included). Check the name, or use bot_id.", len(bots), name))
 			return
 		case 1:
+			botID = matches[0]
 		default:
 			resp.Diagnostics.AddAttributeError(path.Root("bot_name"), "Several LINE WORKS bots of that name",
-				fmt.Sprintf("%d bots are named %q: IDs %s. Use bot_id to choose one.", len(matches), name, strings.Join(matches, ", ")))
+				fmt.Sprintf("%d bots are named %q: IDs %s. Use bot_id to choose one.", len(matches), name, joinInt64s(matches)))
 			return
 		}
 	}

@@ -122,6 +122,3 @@ func botConfig(name string, attrs ...string) string {
 	b.WriteString("}\n")
 	return b.String()
 }
-
-// TODO(merge bots-core): lineworkstest.DefaultUsers[0].
-var testAdmin = "admin@example.com"

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/devenv"
@@ -69,6 +70,22 @@ func run(ctx context.Context, provider, config, workdir string) error {
 	}
 
 	var outputs struct {
+		Bot struct {
+			Value struct {
+				BotID       string `json:"bot_id"`
+				BotName     string `json:"bot_name"`
+				CallbackURL string `json:"callback_url"`
+				DomainID    int64  `json:"domain_id"`
+				Visible     bool   `json:"visible"`
+			} `json:"value"`
+		} `json:"bot"`
+		SampleCallback struct {
+			Value string `json:"value"`
+		} `json:"sample_callback"`
+		SampleCallbackSignature struct {
+			Value     string `json:"value"`
+			Sensitive bool   `json:"sensitive"`
+		} `json:"sample_callback_signature"`
 		Attachment struct {
 			Value struct {
 				FileName       string `json:"file_name"`
@@ -110,11 +127,79 @@ func run(ctx context.Context, provider, config, workdir string) error {
 	fmt.Printf("                 sha256 %s\n", a.SHA256)
 	fmt.Printf("                 written to %s: %s\n", relative(filepath.Join(configDir, a.Path)), verdict(written))
 
+	b := outputs.Bot.Value
+	botID, err := strconv.ParseInt(b.BotID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("bot_id %q: %w", b.BotID, err)
+	}
+	secret := emu.BotSecret(botID)
+	fmt.Printf("  bot            %s %q, callbacks to %s\n", b.BotID, b.BotName, b.CallbackURL)
+	fmt.Printf("                 registered in domain %d (visible: %v)\n", b.DomainID, b.Visible)
+	fmt.Printf("  bot secret     issued (%d characters); in the state as a sensitive value, nowhere else\n", len(secret))
+	fmt.Printf("  sample callback %s\n", outputs.SampleCallback.Value)
+	fmt.Printf("                 X-WORKS-Signature %s (provider::lineworks::callback_signature)\n", outputs.SampleCallbackSignature.Value)
+	if want := emu.CallbackSignature(botID, []byte(outputs.SampleCallback.Value)); outputs.SampleCallbackSignature.Value == want {
+		fmt.Printf("                 identical to the signature the emulated LINE WORKS sends with this body\n")
+	} else {
+		return fmt.Errorf("the sample callback's signature %q differs from the emulator's %q", outputs.SampleCallbackSignature.Value, want)
+	}
+
 	fmt.Printf("\nWhat the emulated LINE WORKS saw:\n")
 	fmt.Printf("  token requests %d (one per phase that opened the ephemeral token: plan and apply)\n", emu.CountRequests(lineworkstest.HostAuth, "/oauth2/v2.0/token"))
-	fmt.Printf("  attachment API %d request(s), answered 302 to the storage host\n", emu.CountRequests(lineworkstest.HostAPI, ""))
+	fmt.Printf("  attachment API %d request(s), answered 302 to the storage host\n", emu.CountRequests(lineworkstest.HostAPI, "/v1.0/bots/"+devenv.BotID+"/attachments/"))
 	fmt.Printf("  storage host   %d download(s), each with the bearer token\n", emu.CountRequests(lineworkstest.HostStorage, ""))
+	fmt.Printf("  bot API        %s\n", botCalls(emu.Requests()))
+	fmt.Printf("                 %d overlapping calls on one bot refused (the provider serializes them)\n", emu.ConflictCount())
+
+	fmt.Printf("\n$ terraform -chdir=%s destroy -auto-approve\n", relative(configDir))
+	emu.ResetRequests()
+	destroy := tenant.Terraform(ctx, configDir, nil, "destroy", "-auto-approve", "-input=false", "-no-color")
+	destroy.Stdout, destroy.Stderr = os.Stdout, os.Stderr
+	if err := destroy.Run(); err != nil {
+		return fmt.Errorf("terraform destroy: %w", err)
+	}
+	fmt.Printf("\nWhat the emulated LINE WORKS saw:\n")
+	fmt.Printf("  bot API        %s\n", botCalls(emu.Requests()))
+	fmt.Printf("  left behind    %d bot(s)\n", len(emu.Bots()))
+	if n := len(emu.Bots()); n != 0 {
+		return fmt.Errorf("%d bots left after terraform destroy", n)
+	}
 	return nil
+}
+
+// botCalls summarizes the requests to the bot management API, such as
+// "POST /bots ×1, GET /bots/{botId} ×2", in the order first seen.
+func botCalls(reqs []lineworkstest.Request) string {
+	var order []string
+	count := map[string]int{}
+	for _, r := range reqs {
+		rest, ok := strings.CutPrefix(r.Path, "/v1.0/bots")
+		if r.Host != lineworkstest.HostAPI || !ok || strings.Contains(rest, "/attachments/") {
+			continue
+		}
+		seg := strings.Split(rest, "/")
+		for i := range seg {
+			switch {
+			case i == 1:
+				seg[i] = "{botId}"
+			case i == 3 && seg[2] == "domains":
+				seg[i] = "{domainId}"
+			}
+		}
+		k := r.Method + " /bots" + strings.Join(seg, "/")
+		if count[k] == 0 {
+			order = append(order, k)
+		}
+		count[k]++
+	}
+	if len(order) == 0 {
+		return "no requests"
+	}
+	parts := make([]string, len(order))
+	for i, k := range order {
+		parts[i] = fmt.Sprintf("%s ×%d", k, count[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func verdict(written []byte) string {

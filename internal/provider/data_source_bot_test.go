@@ -1,0 +1,99 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+)
+
+// client is a client of the emulated tenant, for setting it up.
+func (e *accEnv) client(t *testing.T) *lineworks.Client {
+	t.Helper()
+	c, err := lineworks.New(lineworks.Config{
+		ClientID:         testClientID,
+		ClientSecret:     testClientSecret,
+		ServiceAccountID: testAccount,
+		PrivateKey:       lineworkstest.TestKey(0),
+		AuthEndpoint:     e.emu.AuthURL(),
+		APIEndpoint:      e.emu.APIURL(),
+		StorageEndpoint:  e.emu.StorageURL(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestAccBotDataSource(t *testing.T) {
+	env := newBotEnv(t)
+	ctx := context.Background()
+	c := env.client(t)
+	create := func(s lineworks.BotSettings) int64 {
+		t.Helper()
+		b, err := c.CreateBot(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.BotID
+	}
+	base := lineworks.BotSettings{BotName: "Twin", Description: "One of two", PhotoURL: "https://example.com/twin.png", Administrators: []string{testAdmin}}
+	twin1, twin2 := create(base), create(base)
+	solo := base
+	solo.BotName, solo.Description = "Expense bot", "Files expense reports"
+	solo.Subadministrators = testSubs[:1]
+	solo.AllowDomains = []int64{testDomain2}
+	solo.EnableCallback, solo.CallbackURL, solo.CallbackEvents = true, "https://bots.example.com/callback", []string{"text"}
+	solo.I18nBotNames = []lineworks.I18nBotName{{Language: "ja_JP", BotName: "経費ボット"}}
+	soloID := create(solo)
+
+	same := func(attr string) statecheck.StateCheck {
+		return statecheck.CompareValuePairs("data.lineworks_bot.by_id", tfjsonpath.New(attr), "data.lineworks_bot.by_name", tfjsonpath.New(attr), compare.ValuesSame())
+	}
+	env.test(t,
+		resource.TestStep{
+			Config: env.provider() + fmt.Sprintf(`
+data "lineworks_bot" "by_id" {
+  bot_id = "%d"
+}
+
+data "lineworks_bot" "by_name" {
+  bot_name = "Expense bot"
+}
+`, soloID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_name", tfjsonpath.New("bot_id"), knownvalue.StringExact(fmt.Sprint(soloID))),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("bot_name"), knownvalue.StringExact("Expense bot")),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("description"), knownvalue.StringExact("Files expense reports")),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("subadministrators"), knownvalue.SetExact(knownvalue.StringExact(testSubs[0]))),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("allow_domains"), knownvalue.SetExact(knownvalue.Int64Exact(testDomain2))),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("callback_url"), knownvalue.StringExact("https://bots.example.com/callback")),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("enable_callback"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("i18n_bot_names"), knownvalue.MapExact(map[string]knownvalue.Check{"ja_JP": knownvalue.StringExact("経費ボット")})),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("default_rich_menu_id"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("created_time"), knownvalue.StringRegexp(rfc3339)),
+				same("description"), same("administrators"), same("channel_events"), same("modified_time"),
+			},
+		},
+		resource.TestStep{
+			Config:      env.provider() + `data "lineworks_bot" "x" { bot_name = "Twin" }`,
+			ExpectError: errorText(fmt.Sprintf(`2 bots are named "Twin": IDs %d, %d. Use bot_id to choose one.`, min(twin1, twin2), max(twin1, twin2))),
+		},
+		resource.TestStep{
+			Config:      env.provider() + `data "lineworks_bot" "x" { bot_name = "twin" }`,
+			ExpectError: errorText(`None of the tenant's 3 bots is named "twin" (names match exactly, case included)`),
+		},
+		resource.TestStep{
+			Config:      env.provider() + `data "lineworks_bot" "x" { bot_id = "99999999" }`,
+			ExpectError: errorText("LINE WORKS bot not found", "The tenant has no bot 99999999"),
+		},
+	)
+}
