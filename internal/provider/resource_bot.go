@@ -24,9 +24,10 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*botResource)(nil)
-	_ resource.ResourceWithConfigure   = (*botResource)(nil)
-	_ resource.ResourceWithImportState = (*botResource)(nil)
+	_ resource.Resource                   = (*botResource)(nil)
+	_ resource.ResourceWithConfigure      = (*botResource)(nil)
+	_ resource.ResourceWithImportState    = (*botResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*botResource)(nil)
 )
 
 // NewBotResource returns the lineworks_bot resource.
@@ -119,7 +120,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				},
 			},
 			"enable_callback": schema.BoolAttribute{
-				MarkdownDescription: "Whether LINE WORKS sends messages to `callback_url`. Defaults to `false`.",
+				MarkdownDescription: "Whether LINE WORKS sends messages to `callback_url`, which it then requires. Defaults to `false`.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
@@ -195,6 +196,18 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 
 func (r *botResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig refuses callbacks turned on with nowhere to send them.
+func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var enable types.Bool
+	var callbackURL types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("enable_callback"), &enable)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("callback_url"), &callbackURL)...)
+	if enable.ValueBool() && callbackURL.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("callback_url"), "Missing callback URL",
+			"enable_callback is true, so LINE WORKS needs a callback_url to send the callbacks to. Set callback_url, or set enable_callback = false.")
+	}
 }
 
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -30,6 +30,7 @@ func TestAccBot_planTimeValidation(t *testing.T) {
 		{`allow_domains = []`, []string{"Attribute allow_domains set must contain at least 1 elements, got: 0"}},
 		{`callback_url = "ftp://example.com/callback"`, []string{"Invalid https URL for LINE WORKS", "LINE WORKS accepts https only"}},
 		{`callback_url = "` + longURL + `"`, []string{"is 1001 characters long; LINE WORKS accepts at most 1000"}},
+		{`enable_callback = true`, []string{"Missing callback URL", "enable_callback is true, so LINE WORKS needs a callback_url"}},
 		{`callback_events = ["text", "voice"]`, []string{`Attribute callback_events[Value("voice")] value must be one of`, `"text"`, `"video"`}},
 		{`channel_events = ["message", "typing"]`, []string{`Attribute channel_events[Value("typing")] value must be one of`, `"postback"`}},
 		{`default_rich_menu_id = ""`, []string{"Attribute default_rich_menu_id string length must be at least 1, got: 0"}},
