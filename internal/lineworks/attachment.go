@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/oauth2"
 )
 
@@ -269,17 +268,12 @@ func (c *Client) attachmentError(resp *http.Response, botID, fileID string) erro
 	return apiErr
 }
 
-// get sends an authenticated GET. It refuses any URL the token may not go to:
-// the last guard against a token leaving LINE WORKS.
+// get sends an authenticated GET, only to a URL the token may go to.
 func (c *Client) get(ctx context.Context, u *url.URL, tok *Token) (*http.Response, error) {
-	if !c.eps.mayCarryToken(u) {
-		return nil, fmt.Errorf("refusing to send the access token to %s://%s: not a LINE WORKS host nor a configured endpoint", u.Scheme, u.Host)
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	req, err := c.newAuthorizedRequest(ctx, http.MethodGet, u, nil, tok)
 	if err != nil {
 		return nil, err
 	}
-	tok.SetAuthHeader(req.Request)
 	return c.do(req)
 }
 

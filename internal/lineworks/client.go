@@ -23,6 +23,9 @@ type Client struct {
 	tokensMu sync.Mutex
 	tokens   map[string]*Token
 	issuing  singleflight.Group
+
+	// Mutating bot calls, one at a time per bot (see bots.go).
+	botLocks botLocks
 }
 
 // New checks cfg and returns a Client. It sends nothing: tokens are issued

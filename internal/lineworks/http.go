@@ -40,7 +40,7 @@ func newHTTPClient(cfg *Config) *retryablehttp.Client {
 		RetryWaitMin: cfg.MinRetryWait,
 		RetryWaitMax: cfg.MaxRetryWait,
 		RetryMax:     cfg.MaxRetries,
-		CheckRetry:   retryablehttp.DefaultRetryPolicy,
+		CheckRetry:   checkRetry,
 		Backoff:      backoff,
 		// Give the caller the last response, so it can report the service's own error.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,

@@ -17,8 +17,8 @@ func apiError(w http.ResponseWriter, status int, code, description string) {
 	writeJSON(w, status, "application/json", map[string]string{"code": code, "description": description})
 }
 
-// serveAPI serves the API host (www.worksapis.com). Only the attachment
-// download is implemented; every other path is 404.
+// serveAPI serves the API host (www.worksapis.com): bot management (see
+// bots.go) and the attachment download; every other path is 404.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if reset, limited := s.takeRateLimit(); limited {
 		// Spelled as in the docs; header names are case-insensitive anyway.
@@ -46,6 +46,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case tokenStale:
 		// The official samples take 403 UNAUTHORIZED as "token expired".
 		apiError(w, http.StatusForbidden, "UNAUTHORIZED", "The access token has expired.")
+		return
+	}
+
+	if s.serveBots(w, r, t) {
 		return
 	}
 

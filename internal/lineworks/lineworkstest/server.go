@@ -9,6 +9,8 @@
 package lineworkstest
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -66,6 +68,8 @@ type Server struct {
 	legacyErrorCode    string
 
 	requests []*Request
+
+	tenant botStore // bots, their domains and secrets (bots.go)
 }
 
 // NewServer starts a Server. Call Close when done.
@@ -227,7 +231,12 @@ type Request struct {
 	Header http.Header // as received, including Authorization
 	Form   url.Values  // parsed form (query and body) of auth host requests, when the emulator parsed one
 	Status int         // the status the emulator answered; 0 while in progress
+	// Body is the body of an API host request, up to maxRecordedBody bytes.
+	Body []byte
 }
+
+// maxRecordedBody bounds Request.Body.
+const maxRecordedBody = 64 << 10
 
 // Requests returns a copy of the recorded requests in arrival order.
 func (s *Server) Requests() []Request {
@@ -240,6 +249,7 @@ func (s *Server) Requests() []Request {
 		if r.Form != nil {
 			out[i].Form = cloneValues(r.Form)
 		}
+		out[i].Body = bytes.Clone(r.Body)
 	}
 	return out
 }
@@ -275,6 +285,16 @@ func (s *Server) record(host string, h http.HandlerFunc) http.Handler {
 			Method: r.Method,
 			Path:   r.URL.EscapedPath(),
 			Header: r.Header.Clone(),
+		}
+		if host == HostAPI {
+			// Read the head of the body for the record, and hand the handler
+			// the whole body all the same.
+			head, _ := io.ReadAll(io.LimitReader(r.Body, maxRecordedBody))
+			rec.Body = head
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
 		}
 		s.mu.Lock()
 		s.requests = append(s.requests, rec)

@@ -1,0 +1,168 @@
+package lineworks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// apiCall is one authenticated JSON call to the API host (www.worksapis.com).
+type apiCall struct {
+	method   string
+	segments []string // path under the API endpoint, each segment escaped
+	query    url.Values
+	body     any // sent as JSON when non-nil
+	out      any // a 2xx body is decoded into it when non-nil
+	// write says the call needs the "bot" scope; reads also accept "bot.read".
+	// Only the hint of a 403 depends on it.
+	write bool
+	// once: the call has an effect a retry could repeat (POST /bots creates a
+	// second bot), so only answers that prove nothing happened are retried.
+	once bool
+	// quiet: the 2xx body holds a secret, so a body that cannot be decoded is
+	// reported without the decoder's words, which may quote it.
+	quiet bool
+}
+
+// callAPI sends call with the client's token and decodes the answer. A token
+// the service calls stale is re-issued once; a refused configured token is
+// ErrStaticTokenRejected. Any other refusal is an *APIError with a hint.
+func (c *Client) callAPI(ctx context.Context, call apiCall) error {
+	var body []byte
+	if call.body != nil {
+		var err error
+		if body, err = json.Marshal(call.body); err != nil {
+			return err
+		}
+	}
+	u := joinEscaped(c.eps.api, call.segments...)
+	u.RawQuery = call.query.Encode()
+	if call.once {
+		ctx = context.WithValue(ctx, onceKey{}, true)
+	}
+
+	tok, static, err := c.apiToken(ctx)
+	if err != nil {
+		return err
+	}
+	apiErr, err := c.sendJSON(ctx, call, u, body, tok)
+	if err != nil {
+		return err
+	}
+	if apiErr != nil && apiErr.IsStaleToken() {
+		if static {
+			return fmt.Errorf("%w (%w)", ErrStaticTokenRejected, apiErr)
+		}
+		c.cfg.Logger.Debug(ctx, "LINE WORKS refused the access token; issuing a new one", map[string]any{"status": apiErr.StatusCode, "host": apiErr.Host})
+		if tok, err = c.reissue(ctx, nil, tok); err != nil {
+			return err
+		}
+		if apiErr, err = c.sendJSON(ctx, call, u, body, tok); err != nil {
+			return err
+		}
+		if apiErr != nil && apiErr.IsStaleToken() {
+			apiErr.Hint = "LINE WORKS refused a newly issued access token too. " + scopeHint(call.write)
+			return apiErr
+		}
+	}
+	if apiErr != nil {
+		apiErr.Hint = c.apiErrorHint(apiErr, call.write)
+		return apiErr
+	}
+	return nil
+}
+
+// sendJSON sends one request (retried as the client's policy says). It
+// decodes a 2xx answer into call.out and returns any other as an *APIError.
+func (c *Client) sendJSON(ctx context.Context, call apiCall, u *url.URL, body []byte, tok *Token) (*APIError, error) {
+	req, err := c.newAuthorizedRequest(ctx, call.method, u, body, tok)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return parseAPIError(resp, readErrorBody(resp)), nil
+	}
+	if call.out == nil {
+		drain(resp)
+		return nil, nil
+	}
+	if err := decodeJSON(resp, call.out); err != nil {
+		if call.quiet {
+			return nil, fmt.Errorf("%s answered HTTP %d with a body that is not the expected JSON", u.Host, resp.StatusCode)
+		}
+		return nil, fmt.Errorf("reading the answer of %s: %w", u.Host, err)
+	}
+	return nil, nil
+}
+
+// newAuthorizedRequest builds a request that carries tok. It refuses any URL
+// the token may not go to: the last guard against a token leaving LINE WORKS.
+func (c *Client) newAuthorizedRequest(ctx context.Context, method string, u *url.URL, body []byte, tok *Token) (*retryablehttp.Request, error) {
+	if !c.eps.mayCarryToken(u) {
+		return nil, fmt.Errorf("refusing to send the access token to %s://%s: not a LINE WORKS host nor a configured endpoint", u.Scheme, u.Host)
+	}
+	var rawBody any // a nil []byte would still be "a body" to retryablehttp
+	if body != nil {
+		rawBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), rawBody)
+	if err != nil {
+		return nil, err
+	}
+	tok.SetAuthHeader(req.Request)
+	return req, nil
+}
+
+func scopeHint(write bool) string {
+	if write {
+		return "This call needs the bot scope: add bot to the provider's scopes, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
+	}
+	return "This call needs the bot or bot.read scope: add one of them to the provider's scopes, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
+}
+
+// apiErrorHint explains a refusal of the bot API.
+func (c *Client) apiErrorHint(e *APIError, write bool) string {
+	switch {
+	case e.StatusCode == http.StatusForbidden:
+		return "The token may lack the scope this call needs. " + scopeHint(write)
+	case e.StatusCode == http.StatusConflict && e.Code == "CONFLICT":
+		return "LINE WORKS refuses parallel changes to one bot. This provider sends them one at a time, so another program (another Terraform run, a script, the Developer Console) was changing the same bot; try again once it is done."
+	}
+	return statusHint(e.StatusCode, c.cfg.MaxRetries)
+}
+
+// onceKey marks a request context whose request must not be repeated after
+// the service may have acted on it.
+type onceKey struct{}
+
+// checkRetry is retryablehttp's default policy, except for requests marked
+// with onceKey: those are retried only on 429 (the service refused before
+// acting) and on a connection that could not be opened (nothing was sent). A
+// 5xx or a connection lost mid-request may come after the service acted.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Value(onceKey{}) == nil {
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		var opErr *net.OpError
+		return errors.As(err, &opErr) && opErr.Op == "dial", nil
+	}
+	return resp.StatusCode == http.StatusTooManyRequests, nil
+}

@@ -1,0 +1,66 @@
+package lineworks
+
+import (
+	"context"
+	"sync"
+)
+
+// botLocks serializes mutating calls per bot ID: LINE WORKS forbids adding,
+// updating or deleting a bot, or its domain registrations, in parallel for
+// the same bot. Calls on different bots do not wait for each other. An entry
+// lives only while someone holds or waits for it, so the map stays as small
+// as the number of bots being changed right now.
+type botLocks struct {
+	mu sync.Mutex
+	m  map[int64]*botLock
+}
+
+type botLock struct {
+	sem  chan struct{} // holds one token while the bot is locked
+	refs int           // holders and waiters
+}
+
+// lock waits until botID is free or ctx ends, and returns the function that
+// frees it again.
+func (l *botLocks) lock(ctx context.Context, botID int64) (unlock func(), err error) {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = make(map[int64]*botLock)
+	}
+	e := l.m[botID]
+	if e == nil {
+		e = &botLock{sem: make(chan struct{}, 1)}
+		l.m[botID] = e
+	}
+	e.refs++
+	l.mu.Unlock()
+
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		l.release(botID, e)
+		return nil, ctx.Err()
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			<-e.sem
+			l.release(botID, e)
+		})
+	}, nil
+}
+
+func (l *botLocks) release(botID int64, e *botLock) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e.refs--; e.refs == 0 {
+		delete(l.m, botID)
+	}
+}
+
+// size is the number of bots locked or waited for, for tests.
+func (l *botLocks) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
+}
