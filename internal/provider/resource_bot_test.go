@@ -235,10 +235,10 @@ func TestAccBot_lifecycle(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("bot_name"), knownvalue.StringExact("Expense bot")),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact(fullDescription)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("administrators"), knownvalue.SetExact(stringChecks(testUsers)...)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("subadministrators"), knownvalue.SetExact(stringChecks(testSubs)...)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("allow_domains"), knownvalue.SetExact(knownvalue.Int64Exact(testDomain), knownvalue.Int64Exact(testDomain2))),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("channel_events"), knownvalue.SetExact(knownvalue.StringExact("message"), knownvalue.StringExact("join"))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("administrators"), knownvalue.SetExact(stringChecks(testUsers))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("subadministrators"), knownvalue.SetExact(stringChecks(testSubs))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("allow_domains"), knownvalue.SetExact([]knownvalue.Check{knownvalue.Int64Exact(testDomain), knownvalue.Int64Exact(testDomain2)})),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("channel_events"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("message"), knownvalue.StringExact("join")})),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("i18n_bot_names"), knownvalue.MapExact(map[string]knownvalue.Check{
 					"ja_JP": knownvalue.StringExact("経費ボット"), "en_US": knownvalue.StringExact("Expense bot (en)"),
 				})),
@@ -334,7 +334,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 			Config:           env.provider() + removed,
 			ConfigPlanChecks: updateInPlace,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("channel_events"), knownvalue.SetExact(knownvalue.StringExact("message"))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("channel_events"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("message")})),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("callback_url"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("subadministrators"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("i18n_photo_urls"), knownvalue.Null()),
