@@ -72,6 +72,7 @@ func TestAccBotSecret_lifecycle(t *testing.T) {
 	env := newBotEnv(t)
 	issued := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	env.now = func() time.Time { return issued }
+	env.emu.SetClock(env.now) // the provider's JWTs are checked against the emulator's clock
 	const addr = "lineworks_bot_secret.x"
 	var id int64
 	var first string
