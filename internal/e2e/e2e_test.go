@@ -119,7 +119,7 @@ func TestApplyLeaksNoSecrets(t *testing.T) {
 		artifacts[name] = string(b)
 	}
 	// The log must really hold the provider's own lines, or this test proves nothing.
-	for _, want := range []string{"issued a LINE WORKS access token", "downloaded a LINE WORKS bot attachment", "LINE WORKS request", "lineworks_bot_secret"} {
+	for _, want := range []string{"issued a LINE WORKS access token", "downloaded a LINE WORKS bot attachment", "LINE WORKS request", "created a LINE WORKS bot", "issued a new LINE WORKS bot secret"} {
 		if !strings.Contains(artifacts["TRACE log"], want) {
 			t.Fatalf("the TRACE log lacks the provider's %q line", want)
 		}
