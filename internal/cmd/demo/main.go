@@ -135,8 +135,8 @@ func run(ctx context.Context, provider, config, workdir string) error {
 	secret := emu.BotSecret(botID)
 	fmt.Printf("  bot            %s %q, callbacks to %s\n", b.BotID, b.BotName, b.CallbackURL)
 	fmt.Printf("                 registered in domain %d (visible: %v)\n", b.DomainID, b.Visible)
-	fmt.Printf("  bot secret     issued (%d characters); in the state as a sensitive value, nowhere else\n", len(secret))
-	fmt.Printf("  sample callback %s\n", outputs.SampleCallback.Value)
+	fmt.Printf("  bot secret     issued (%d characters); in the state as a sensitive value\n", len(secret))
+	fmt.Printf("  callback       sample body %s\n", outputs.SampleCallback.Value)
 	fmt.Printf("                 X-WORKS-Signature %s (provider::lineworks::callback_signature)\n", outputs.SampleCallbackSignature.Value)
 	if want := emu.CallbackSignature(botID, []byte(outputs.SampleCallback.Value)); outputs.SampleCallbackSignature.Value == want {
 		fmt.Printf("                 identical to the signature the emulated LINE WORKS sends with this body\n")
