@@ -139,12 +139,16 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(lineworks.BotCallbackEvents...))},
 			},
 			"channel_events": schema.SetAttribute{
-				MarkdownDescription: botChannelEventsDescription + " LINE WORKS chooses a default when it is not set; leaving it out later keeps what the bot has.",
+				MarkdownDescription: botChannelEventsDescription + " At least one. LINE WORKS chooses a default when it is not set; leaving it out later keeps what the bot has.",
 				ElementType:         types.StringType,
 				Optional:            true,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(lineworks.BotChannelEvents...))},
+				Validators: []validator.Set{
+					// Empty would not survive a create: the service's default applies.
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(lineworks.BotChannelEvents...)),
+				},
 			},
 			"enable_group_join": schema.BoolAttribute{
 				MarkdownDescription: "Whether the bot may be invited to group and multi-person chat rooms. Defaults to `false`. Turning it off removes the bot from the rooms it is in.",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -226,7 +227,7 @@ func parseBotDomainID(id string) (botID, domainID int64, err error) {
 // error says so on domain_id.
 func (r *botDomainResource) addRegisterError(ctx context.Context, diags *diag.Diagnostics, botID, domainID int64, err error) {
 	var apiErr *lineworks.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == 400 {
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
 		if bot, getErr := r.data.client.GetBot(ctx, botID); getErr == nil && bot.AllowDomains != nil && !slices.Contains(bot.AllowDomains, domainID) {
 			diags.AddAttributeError(path.Root("domain_id"), "Domain not allowed for this LINE WORKS bot",
 				fmt.Sprintf("Bot %d allows only the domains %s in allow_domains, so it cannot be registered in domain %d (%s). "+

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
@@ -532,6 +533,29 @@ resource "lineworks_bot_secret" "x" {
 					return nil
 				}),
 			),
+		},
+	)
+}
+
+// With only bot.read, the data source works and a bot cannot be created:
+// the error names the scope to add.
+func TestAccBot_scopes(t *testing.T) {
+	env := newBotEnv(t)
+	b, err := env.client(t).CreateBot(t.Context(), lineworks.BotSettings{BotName: "Existing", Description: "Made elsewhere", PhotoURL: "https://example.com/e.png", Administrators: []string{testAdmin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readOnly := env.provider(`  scopes = ["bot.read"]`)
+	env.test(t,
+		resource.TestStep{
+			Config: readOnly + fmt.Sprintf(`data "lineworks_bot" "x" { bot_id = "%d" }`, b.BotID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.lineworks_bot.x", tfjsonpath.New("bot_name"), knownvalue.StringExact("Existing")),
+			},
+		},
+		resource.TestStep{
+			Config:      readOnly + botConfig("x"),
+			ExpectError: errorText("Failed to create the LINE WORKS bot", "403", "This call needs the bot scope: add bot to the provider's scopes"),
 		},
 	)
 }

@@ -33,6 +33,7 @@ func TestAccBot_planTimeValidation(t *testing.T) {
 		{`enable_callback = true`, []string{"Missing callback URL", "enable_callback is true, so LINE WORKS needs a callback_url"}},
 		{`callback_events = ["text", "voice"]`, []string{`Attribute callback_events[Value("voice")] value must be one of`, `"text"`, `"video"`}},
 		{`channel_events = ["message", "typing"]`, []string{`Attribute channel_events[Value("typing")] value must be one of`, `"postback"`}},
+		{`channel_events = []`, []string{"Attribute channel_events set must contain at least 1 elements, got: 0"}},
 		{`default_rich_menu_id = ""`, []string{"Attribute default_rich_menu_id string length must be at least 1, got: 0"}},
 		{`i18n_bot_names = { fr_FR = "Bot" }`, []string{`Attribute i18n_bot_names["fr_FR"] value must be one of: ["ko_KR" "ja_JP" "en_US" "zh_CN" "zh_TW"], got: "fr_FR"`}},
 		{`i18n_bot_names = { ja_JP = "` + long(101, "ボ") + `" }`, []string{`Attribute i18n_bot_names["ja_JP"] UTF-8 character count must be between 1 and 100, got: 101`}},
