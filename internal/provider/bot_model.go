@@ -308,8 +308,8 @@ func stringSet(ctx context.Context, prior types.Set, values []string, diags *dia
 	return s
 }
 
-// int64Set is values as a set, null when there are none: allow_domains has
-// no empty form (absent means every domain).
+// int64Set is values as a set. No values give an empty set when prior is
+// one, and null otherwise (for allow_domains: every domain).
 func int64Set(ctx context.Context, prior types.Set, values []int64, diags *diag.Diagnostics) types.Set {
 	if len(values) == 0 && !keepEmpty(prior) {
 		return types.SetNull(types.Int64Type)

@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 )
 
 func strSet(v ...string) types.Set {
@@ -126,5 +128,36 @@ func TestValidateNumericBotID(t *testing.T) {
 		if err := validateNumericBotID(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// What the service returns as empty stays as the configuration wrote it:
+// `[]` or `{}` stays empty, a left-out argument stays null.
+func TestSetBotKeepsEmptyAsConfigured(t *testing.T) {
+	ctx := context.Background()
+	bot := &lineworks.Bot{BotID: 2000001, BotSettings: lineworks.BotSettings{
+		BotName: "Expense bot", Description: "d", PhotoURL: "https://example.com/p.png", Administrators: []string{"a@example.com"},
+		Subadministrators: []string{}, CallbackEvents: []string{}, ChannelEvents: []string{"message"},
+	}}
+	var diags diag.Diagnostics
+	m := botModel{Subadministrators: strSet(), CallbackEvents: types.SetNull(types.StringType), I18nBotNames: strMap(), I18nDescriptions: types.MapNull(types.StringType)}
+	m.setBot(ctx, bot, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if m.Subadministrators.IsNull() || len(m.Subadministrators.Elements()) != 0 {
+		t.Errorf("subadministrators = [] became %v", m.Subadministrators)
+	}
+	if !m.CallbackEvents.IsNull() {
+		t.Errorf("callback_events left out became %v", m.CallbackEvents)
+	}
+	if m.I18nBotNames.IsNull() || len(m.I18nBotNames.Elements()) != 0 {
+		t.Errorf("i18n_bot_names = {} became %v", m.I18nBotNames)
+	}
+	if !m.I18nDescriptions.IsNull() || !m.AllowDomains.IsNull() || !m.CallbackURL.IsNull() || !m.CreatedTime.IsNull() {
+		t.Errorf("null values became %v %v %v %v", m.I18nDescriptions, m.AllowDomains, m.CallbackURL, m.CreatedTime)
+	}
+	if m.BotID.ValueString() != "2000001" || m.ChannelEvents.Equal(strSet("message")) != true {
+		t.Errorf("bot_id %v, channel_events %v", m.BotID, m.ChannelEvents)
 	}
 }
