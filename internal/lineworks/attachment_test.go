@@ -55,6 +55,10 @@ func TestDownloadFollowsTheRedirectWithTheToken(t *testing.T) {
 	if storage.Host != lineworkstest.HostStorage || !strings.HasPrefix(storage.Header.Get("Authorization"), "Bearer ") {
 		t.Fatalf("the storage request went to %s with Authorization %t", storage.Host, storage.Header.Get("Authorization") != "")
 	}
+	// The Location, not the derived URL: the emulator's Location differs from it.
+	if !strings.HasPrefix(storage.Path, lineworkstest.SignedPathPrefix) || storage.Status != http.StatusOK {
+		t.Fatalf("the storage request went to %s (%d), want the signed Location", storage.Path, storage.Status)
+	}
 	if f.tokenRequests() != 1 || f.emu.CountRequests(lineworkstest.HostAPI, "") != 1 || f.emu.CountRequests(lineworkstest.HostStorage, "") != 1 {
 		t.Fatalf("requests: %+v", f.emu.Requests())
 	}
@@ -74,7 +78,7 @@ func TestDownloadFallsBackWhenTheAPIAnswers401(t *testing.T) {
 	}
 	reqs := f.emu.Requests()
 	last := reqs[len(reqs)-1]
-	if last.Path != "/k/emsg/r/jp1/1628695315008671000.1628781715.0.1000001.0.0.0/" {
+	if last.Path != lineworkstest.DerivedPath(testFileID) || f.emu.CountRequests(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix) != 0 {
 		t.Fatalf("fallback path = %s", last.Path)
 	}
 	// The 401 is answered with the same token: no token is re-issued for it.
