@@ -155,9 +155,11 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, host string
 	status := 0
 	switch {
 	case fi.f.MaxInARow > 0 && fi.inARow[key] >= fi.f.MaxInARow:
-	case host == HostAPI && u < fi.f.TooManyRequests:
-		status = http.StatusTooManyRequests
-		fi.tooMany++
+	case u < fi.f.TooManyRequests:
+		if host == HostAPI { // the rate limit is the API's
+			status = http.StatusTooManyRequests
+			fi.tooMany++
+		}
 	case u < fi.f.TooManyRequests+fi.f.Unavailable:
 		status = http.StatusServiceUnavailable
 		fi.unavailable++
