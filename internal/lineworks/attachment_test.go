@@ -242,16 +242,24 @@ func TestMayCarryToken(t *testing.T) {
 
 func TestParseEndpointRefusesPlainHTTPBeyondLoopback(t *testing.T) {
 	for raw, ok := range map[string]bool{
-		"https://auth.worksmobile.com":  true,
-		"https://auth.worksmobile.com/": true,
-		"http://127.0.0.1:8080":         true,
-		"http://[::1]:8080":             true,
-		"http://localhost:8080":         true,
-		"http://auth.worksmobile.com":   false,
-		"http://10.0.0.1":               false,
-		"auth.worksmobile.com":          false,
-		"https://user:pw@example.com":   false,
-		"https://example.com/?a=b":      false,
+		"https://auth.worksmobile.com":   true,
+		"https://auth.worksmobile.com/":  true,
+		"http://127.0.0.1:8080":          true,
+		"http://[::1]:8080":              true,
+		"http://localhost:8080":          true,
+		"http://auth.worksmobile.com":    false,
+		"http://10.0.0.1":                false,
+		"auth.worksmobile.com":           false,
+		"https://user:pw@example.com":    false,
+		"https://example.com/?a=b":       false,
+		"https://example.com/?":          false,
+		"https://example.com/base/":      true,
+		"https://example.com//base":      false,
+		"https://example.com/a/../b":     false,
+		"https://example.com/a/./b":      false,
+		"https://example.com/a%2F..%2Fb": false,
+		"https://example.com/a%2e%2e":    true, // one segment, "a..", harmless
+		"https://example.com/%2e%2e":     false,
 	} {
 		_, err := ParseEndpoint(raw)
 		if (err == nil) != ok {

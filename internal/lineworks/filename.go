@@ -60,7 +60,7 @@ func safeFileName(name string) string {
 		return r
 	}, name)
 	// "..", alone or inside a name, never survives: runs of dots become one.
-	name = strings.TrimSpace(dotRuns.ReplaceAllString(name, "."))
+	name = dotRuns.ReplaceAllString(name, ".")
 	if len(name) > maxFileNameBytes {
 		cut := maxFileNameBytes
 		for !utf8.RuneStart(name[cut]) {
@@ -68,6 +68,7 @@ func safeFileName(name string) string {
 		}
 		name = name[:cut]
 	}
+	name = strings.TrimSpace(name)
 	if name == "." {
 		return ""
 	}

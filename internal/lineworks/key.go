@@ -8,7 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -94,16 +94,20 @@ func ParsePrivateKey(pemText []byte) (*rsa.PrivateKey, error) {
 	return k, nil
 }
 
-// describeLabel names a PEM block by its label, quoted only when it looks
-// like one: a label is not secret, but text shaped otherwise might be.
+// describeLabel names a PEM block by its label when it is a well-known one:
+// a label is not secret, but any other text in its place might be.
 func describeLabel(label string) string {
-	if pemLabel.MatchString(label) {
+	if slices.Contains(knownPEMLabels, label) {
 		return fmt.Sprintf("a %q block", label)
 	}
 	return "a block with an unexpected label"
 }
 
-var pemLabel = regexp.MustCompile(`^[A-Z0-9][A-Z0-9 ]{0,39}$`)
+var knownPEMLabels = []string{
+	"CERTIFICATE", "CERTIFICATE REQUEST", "X509 CRL", "PUBLIC KEY", "RSA PUBLIC KEY", "EC PARAMETERS",
+	"PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "OPENSSH PRIVATE KEY",
+	"PGP PRIVATE KEY BLOCK", "PGP PUBLIC KEY BLOCK", "SSH2 ENCRYPTED PRIVATE KEY",
+}
 
 func parsePKCS8(der []byte) (*rsa.PrivateKey, error) {
 	key, err := x509.ParsePKCS8PrivateKey(der)

@@ -59,6 +59,12 @@ func (e *ServiceTokenError) Error() string {
 	return fmt.Sprintf("LINE WORKS API 1.0 refused the service API token refresh with errorCode %q.", e.ErrorCode)
 }
 
+// newServiceTokenError reports an errorCode in words fit for a message;
+// secrets are the request's credentials, never quoted.
+func newServiceTokenError(code string, secrets ...string) *ServiceTokenError {
+	return &ServiceTokenError{ErrorCode: serviceText(code, secrets)}
+}
+
 // ValidateAPIID checks that id has the shape of an API 1.0 API ID.
 func ValidateAPIID(id string) error {
 	if !apiIDPattern.MatchString(id) {
@@ -151,7 +157,7 @@ func (c *Client) RefreshServiceAPIToken(ctx context.Context, apiID, consumerKey,
 		return nil, fmt.Errorf("reading the API 1.0 service API token response: %w", err)
 	}
 	if reply.ErrorCode != "00" {
-		return nil, &ServiceTokenError{ErrorCode: serviceText(reply.ErrorCode, []string{refreshToken, consumerKey})}
+		return nil, newServiceTokenError(reply.ErrorCode, refreshToken, consumerKey)
 	}
 	return legacyToken(reply.AccessToken, "Bearer", int64(max(reply.ExpireIn, reply.ExpiresIn)), issuedAt)
 }

@@ -392,7 +392,7 @@ func (s *seconds) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if !numeral.MatchString(text) {
-		return &secondsError{fmt.Sprintf("is neither a number nor a numeric string (%d characters)", len(text))}
+		return &secondsError{"is neither a number nor a numeric string"}
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	switch {
