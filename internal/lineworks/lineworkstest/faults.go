@@ -61,7 +61,7 @@ func (s *Server) limitRate(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case s.rateLimitN > 0:
 		s.rateLimitN--
-		used, reset = max(limit, 1), s.rateLimitReset
+		used, reset = reportedLimit(limit), s.rateLimitReset
 	case limit > 0:
 		key := apiKey(r)
 		win := s.limiter.windows[key]
@@ -80,8 +80,17 @@ func (s *Server) limitRate(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	s.mu.Unlock()
-	tooManyRequests(w, max(limit, 1), used, reset)
+	tooManyRequests(w, reportedLimit(limit), used, reset)
 	return true
+}
+
+// reportedLimit is the rateLimit-limit a forced or injected 429 reports:
+// the configured limit, or the default when counting is off.
+func reportedLimit(limit int) int {
+	if limit <= 0 {
+		return RateLimitStandard
+	}
+	return limit
 }
 
 // tooManyRequests writes the documented 429: the rateLimit headers and no
@@ -174,7 +183,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, host string
 
 	switch status {
 	case http.StatusTooManyRequests:
-		tooManyRequests(w, max(limit, 1), max(limit, 1), reset)
+		tooManyRequests(w, reportedLimit(limit), reportedLimit(limit), reset)
 	case http.StatusServiceUnavailable:
 		body := map[string]string{"code": "SERVICE_UNAVAILABLE", "description": "The service is temporarily unavailable."} // inferred
 		if host == HostStorage {
