@@ -316,3 +316,94 @@ func otherProviders(config string) []string {
 }
 
 var sourceLine = regexp.MustCompile(`(?m)^\s*source\s*=\s*"([^"]+)"`)
+
+// The API 1.0 resources keep working against an endpoint that still serves
+// API 1.0, and terraform shows, for each, a warning that the real service
+// no longer answers, pointing at the migration guide.
+func TestLegacyAPI10Warns(t *testing.T) {
+	dir := t.TempDir()
+	key := lineworkstest.TestKey(1)
+	keyPath := filepath.Join(dir, "server.key")
+	if err := os.WriteFile(keyPath, lineworkstest.PKCS8UnderRSALabelPEM(key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const apiID, serverID, consumerKey = "jp1PrJVEbjpFi", "46c4f281f81148c9b846c59262ae5888", "LQwDde6x8eV4ROOCOdSW"
+	config := fmt.Sprintf(`
+terraform {
+  required_providers {
+    lineworks = { source = "lineworks-community/lineworks" }
+  }
+}
+
+variable "refresh_token" {
+  type      = string
+  sensitive = true
+}
+
+provider "lineworks" {
+  api_id           = %q
+  server_id        = %q
+  consumer_key     = %q
+  private_key_path = %q
+}
+
+ephemeral "lineworks_server_token" "legacy" {}
+ephemeral "lineworks_service_api_token" "legacy" {
+  refresh_token = var.refresh_token
+}
+ephemeral "lineworks_jwt_assertion" "legacy" {
+  api_version = "1.0"
+}
+
+resource "terraform_data" "use" {
+  provisioner "local-exec" {
+    command = "test -n \"$SERVER\" && test -n \"$SERVICE\" && test -n \"$ASSERTION\""
+    environment = {
+      SERVER    = ephemeral.lineworks_server_token.legacy.access_token
+      SERVICE   = ephemeral.lineworks_service_api_token.legacy.access_token
+      ASSERTION = ephemeral.lineworks_jwt_assertion.legacy.assertion
+    }
+  }
+}
+`, apiID, serverID, consumerKey, keyPath)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := newRun(t, dir)
+	emu := r.tenant.Emulator
+	emu.RegisterLegacyServer(lineworkstest.LegacyServer{APIID: apiID, ServerID: serverID, PublicKey: &key.PublicKey})
+	emu.RegisterLegacyConsumer(lineworkstest.LegacyConsumer{APIID: apiID, ConsumerKey: consumerKey})
+	refresh := emu.IssueLegacyRefreshToken(apiID, consumerKey)
+
+	// Human output folds similar warnings together; -json lists each.
+	out := r.terraform([]string{"TF_VAR_refresh_token=" + refresh}, "apply", "-auto-approve", "-input=false", "-json")
+	warned := map[string]int{}
+	for _, line := range strings.Split(out, "\n") {
+		var msg struct {
+			Diagnostic struct {
+				Severity, Summary, Detail, Address string
+			} `json:"diagnostic"`
+		}
+		if json.Unmarshal([]byte(line), &msg) != nil || msg.Diagnostic.Severity != "warning" || strings.HasPrefix(msg.Diagnostic.Summary, "Provider development overrides") {
+			continue
+		}
+		d := msg.Diagnostic
+		if d.Summary != "LINE WORKS API 1.0 is retired" || !strings.Contains(d.Detail, "retired on 30 April 2023: the real service no longer answers it") ||
+			!strings.Contains(d.Detail, "https://registry.terraform.io/providers/lineworks-community/lineworks/latest/docs/guides/api-1-0-legacy") {
+			t.Errorf("unexpected warning %+v", d)
+		}
+		warned[d.Address]++
+	}
+	// Once in plan and once in apply: each phase opens the ephemeral resources.
+	for _, addr := range []string{"ephemeral.lineworks_server_token.legacy", "ephemeral.lineworks_service_api_token.legacy", "ephemeral.lineworks_jwt_assertion.legacy"} {
+		if warned[addr] != 2 {
+			t.Errorf("%s warned %d times, want 2 (plan and apply): %v", addr, warned[addr], warned)
+		}
+	}
+	if !strings.Contains(out, "Apply complete!") {
+		t.Errorf("terraform apply:\n%s", out)
+	}
+	if n := r.count(lineworkstest.HostAuth, "/b/"+apiID+"/server/token"); n < 1 {
+		t.Errorf("%d server token requests", n)
+	}
+}

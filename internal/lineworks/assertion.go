@@ -9,7 +9,7 @@ import (
 )
 
 // MaxAssertionLifetime is the longest lifetime LINE WORKS accepts for a JWT
-// assertion (exp at most 60 minutes after iat).
+// assertion: exp at most 60 minutes after iat, and after its own clock's now.
 const MaxAssertionLifetime = time.Hour
 
 // AssertionRequest describes a JWT assertion to sign.
@@ -20,7 +20,9 @@ type AssertionRequest struct {
 	// Subject is the sub claim: the service account ID for API 2.0. Empty
 	// leaves sub out, as an API 1.0 server token requires.
 	Subject string
-	// Lifetime is exp-iat, from one second to MaxAssertionLifetime.
+	// Lifetime is how long from now the assertion is valid (exp - now),
+	// from one second to MaxAssertionLifetime; exp is capped at
+	// MaxAssertionLifetime after the back-dated iat.
 	Lifetime time.Duration
 }
 
@@ -35,8 +37,10 @@ type Assertion struct {
 
 // SignAssertion signs a JWT assertion with the configured private key:
 // header {"alg":"RS256","typ":"JWT"}, integer iat and exp. iat is the current
-// second rounded down, so it is never ahead of a server whose clock agrees
-// with ours (API 1.0 allows no skew at all).
+// second rounded down, back-dated by AssertionBackdate, so that a machine
+// whose clock runs a little ahead of LINE WORKS's (which allows no skew) is
+// not refused; exp is Lifetime from now, but at most MaxAssertionLifetime
+// after iat, so the 60-minute cap holds against the server's clock as well.
 func (c *Client) SignAssertion(req AssertionRequest) (*Assertion, error) {
 	if err := c.cfg.need("signing a JWT assertion", SettingPrivateKey); err != nil {
 		return nil, err
@@ -47,8 +51,9 @@ func (c *Client) SignAssertion(req AssertionRequest) (*Assertion, error) {
 	if req.Lifetime < time.Second || req.Lifetime > MaxAssertionLifetime {
 		return nil, fmt.Errorf("the assertion lifetime must be between 1 and %d seconds, got %v", int(MaxAssertionLifetime.Seconds()), req.Lifetime)
 	}
-	iat := c.cfg.Now().Truncate(time.Second)
-	exp := iat.Add(req.Lifetime.Truncate(time.Second))
+	now := c.cfg.Now().Truncate(time.Second)
+	iat := now.Add(-AssertionBackdate)
+	exp := now.Add(min(req.Lifetime.Truncate(time.Second), MaxAssertionLifetime-AssertionBackdate))
 	claims := jwt.RegisteredClaims{
 		Issuer:    req.Issuer,
 		Subject:   req.Subject,

@@ -48,9 +48,11 @@ func TestSignServiceAccountAssertionHasTheDocumentedShape(t *testing.T) {
 	if got := string(decodeSegment(t, a.JWT, 0)); got != `{"alg":"RS256","typ":"JWT"}` {
 		t.Errorf("header = %s", got)
 	}
-	// iat is the current second rounded down, never up: a server clock that
-	// agrees with ours must never see it in the future.
-	wantIAT := fixedNow.Truncate(time.Second).Unix()
+	// iat is the current second rounded down, then back-dated 10 s as
+	// x/oauth2's jws does: a clock up to 10 s ahead of the server's is not
+	// refused. exp stays within 60 minutes of iat, so it is within 60
+	// minutes of the server's clock too.
+	wantIAT := fixedNow.Truncate(time.Second).Unix() - 10
 	want := `{"iss":"client-1","sub":"abc.serviceaccount@example.com","exp":` + strconv.FormatInt(wantIAT+3600, 10) + `,"iat":` + strconv.FormatInt(wantIAT, 10) + `}`
 	if got := string(decodeSegment(t, a.JWT, 1)); got != want {
 		t.Errorf("claims = %s\nwant     %s", got, want)
@@ -65,6 +67,26 @@ func TestSignServiceAccountAssertionHasTheDocumentedShape(t *testing.T) {
 		jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(func() time.Time { return fixedNow }))
 	if err != nil {
 		t.Errorf("signature does not verify with the public key: %v", err)
+	}
+}
+
+// exp is the lifetime from now, capped at 60 minutes after the back-dated iat.
+func TestAssertionLifetimeCountsFromNow(t *testing.T) {
+	c := newOfflineClient(t, Config{ClientID: "c", ServiceAccountID: "s", PrivateKey: lineworkstest.TestKey(0)})
+	now := fixedNow.Truncate(time.Second)
+	for lifetime, wantExp := range map[time.Duration]time.Time{
+		time.Second:      now.Add(time.Second),
+		10 * time.Minute: now.Add(10 * time.Minute),
+		59 * time.Minute: now.Add(59 * time.Minute),
+		time.Hour:        now.Add(time.Hour - 10*time.Second),
+	} {
+		a, err := c.SignServiceAccountAssertion("", "", lifetime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.IssuedAt.Equal(now.Add(-10*time.Second)) || !a.ExpiresAt.Equal(wantExp) || a.ExpiresAt.Sub(a.IssuedAt) > MaxAssertionLifetime {
+			t.Errorf("lifetime %v: iat %v exp %v, want exp %v", lifetime, a.IssuedAt, a.ExpiresAt, wantExp)
+		}
 	}
 }
 

@@ -8,14 +8,11 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -229,10 +226,12 @@ func (c *Client) openAttachment(ctx context.Context, botID, fileID string, tok *
 		if sresp.StatusCode == http.StatusOK {
 			return sresp, DownloadRedirect, nil
 		}
-		if sresp.StatusCode != http.StatusUnauthorized {
+		// 401: the storage host refused the token; 403: the signed URL was
+		// refused (expired on the way, or altered). The derived URL may work.
+		if sresp.StatusCode != http.StatusUnauthorized && sresp.StatusCode != http.StatusForbidden {
 			return nil, "", c.attachmentError(sresp, botID, fileID)
 		}
-		c.cfg.Logger.Debug(ctx, "the storage host answered 401 to the redirect; trying the storage URL derived from the file ID", map[string]any{"host": target.Host})
+		c.cfg.Logger.Debug(ctx, "the storage host refused the redirect; trying the storage URL derived from the file ID", map[string]any{"host": target.Host, "status": sresp.StatusCode})
 		drain(sresp)
 	case resp.StatusCode == http.StatusUnauthorized:
 		// The answer the LINE WORKS forum reports for a valid token: the file is
@@ -408,20 +407,6 @@ func (s *stallReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
 	s.timer.Stop()
 	return n, err
-}
-
-// fileNameFrom reads the file name of a Content-Disposition header;
-// mime.ParseMediaType decodes RFC 2231/5987 filename*=UTF-8”… and prefers it.
-func fileNameFrom(contentDisposition string) string {
-	_, params, err := mime.ParseMediaType(contentDisposition)
-	if err != nil {
-		return ""
-	}
-	name := path.Base(strings.ReplaceAll(params["filename"], `\`, "/"))
-	if name == "." || name == "/" || name == ".." {
-		return ""
-	}
-	return name
 }
 
 func isRedirect(status int) bool {

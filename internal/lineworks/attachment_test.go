@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -55,6 +56,10 @@ func TestDownloadFollowsTheRedirectWithTheToken(t *testing.T) {
 	if storage.Host != lineworkstest.HostStorage || !strings.HasPrefix(storage.Header.Get("Authorization"), "Bearer ") {
 		t.Fatalf("the storage request went to %s with Authorization %t", storage.Host, storage.Header.Get("Authorization") != "")
 	}
+	// The Location, not the derived URL: the emulator's Location differs from it.
+	if !strings.HasPrefix(storage.Path, lineworkstest.SignedPathPrefix) || storage.Status != http.StatusOK {
+		t.Fatalf("the storage request went to %s (%d), want the signed Location", storage.Path, storage.Status)
+	}
 	if f.tokenRequests() != 1 || f.emu.CountRequests(lineworkstest.HostAPI, "") != 1 || f.emu.CountRequests(lineworkstest.HostStorage, "") != 1 {
 		t.Fatalf("requests: %+v", f.emu.Requests())
 	}
@@ -74,7 +79,7 @@ func TestDownloadFallsBackWhenTheAPIAnswers401(t *testing.T) {
 	}
 	reqs := f.emu.Requests()
 	last := reqs[len(reqs)-1]
-	if last.Path != "/k/emsg/r/jp1/1628695315008671000.1628781715.0.1000001.0.0.0/" {
+	if last.Path != lineworkstest.DerivedPath(testFileID) || f.emu.CountRequests(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix) != 0 {
 		t.Fatalf("fallback path = %s", last.Path)
 	}
 	// The 401 is answered with the same token: no token is re-issued for it.
@@ -118,6 +123,94 @@ func TestDownloadNeverSendsTheTokenToAForeignHost(t *testing.T) {
 	}
 }
 
+// productionClient is a client with the default endpoints, whose transport
+// reaches the emulator under the service's real host names, over https.
+func (f *fixture) productionClient(t *testing.T) *Client {
+	return f.client(t, func(c *Config) {
+		c.AuthEndpoint, c.APIEndpoint, c.StorageEndpoint = "", "", ""
+		c.Transport = f.emu.Transport()
+	})
+}
+
+// With the default endpoints, the Location is on a regional storage host
+// (jp1-apis-storage.worksmobile.com), which the token may follow.
+func TestDownloadWithTheDefaultEndpoints(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	var buf bytes.Buffer
+	att, err := f.productionClient(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.Method != DownloadRedirect || buf.String() != string(report.Content) {
+		t.Fatalf("method %s, %d bytes", att.Method, buf.Len())
+	}
+	if f.emu.CountRequests(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix) != 1 || f.emu.CountRequests(lineworkstest.HostStorage, "/k/emsg/r/") != 0 {
+		t.Fatalf("requests %+v", f.emu.Requests())
+	}
+}
+
+// Scripts from 2022-23 saw http:// storage URLs. The token never goes over
+// plain http to a host that is not loopback: the file is fetched from the
+// derived https URL instead.
+func TestDownloadNeverSendsTheTokenOverPlainHTTP(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	f.emu.SetLocationStyle(lineworkstest.LocationPlainHTTP)
+	var buf bytes.Buffer
+	att, err := f.productionClient(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.Method != DownloadFallback || buf.String() != string(report.Content) {
+		t.Fatalf("method %s, %d bytes", att.Method, buf.Len())
+	}
+	// Through the emulator's transport the http Location is reachable: had
+	// the client followed it, the emulator would have seen the request.
+	if n := f.emu.CountRequests(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix); n != 0 {
+		t.Fatalf("the plain-http Location was requested %d times", n)
+	}
+	reqs := f.emu.Requests()
+	last := reqs[len(reqs)-1]
+	if last.Path != lineworkstest.DerivedPath(testFileID) || !strings.HasPrefix(last.Header.Get("Authorization"), "Bearer ") || last.Status != http.StatusOK {
+		t.Fatalf("last request %s %d", last.Path, last.Status)
+	}
+	if !strings.Contains(f.log.text(), "WARN the attachment API redirected to a host that is not LINE WORKS's nor a configured endpoint") ||
+		!strings.Contains(f.log.text(), "http://apis-storage.worksmobile.com") {
+		t.Errorf("no warning naming the http host:\n%s", f.log.text())
+	}
+}
+
+// A signed Location that expires before the client reaches it (5 minutes,
+// by the emulator's clock) is refused with 403; the derived URL still works.
+func TestDownloadFallsBackWhenTheSignedURLHasExpired(t *testing.T) {
+	f := newFixture(t)
+	f.addReport()
+	clk := &clock{now: fixedNow}
+	f.emu.SetClock(clk.Now)
+	c := f.client(t, func(c *Config) {
+		c.Now = clk.Now
+		c.Transport = latency{clock: clk, step: 6 * time.Minute, next: http.DefaultTransport}
+	})
+	var buf bytes.Buffer
+	att, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.Method != DownloadFallback || buf.String() != string(report.Content) {
+		t.Fatalf("method %s", att.Method)
+	}
+	var statuses []int
+	for _, r := range f.emu.Requests() {
+		if r.Host == lineworkstest.HostStorage {
+			statuses = append(statuses, r.Status)
+		}
+	}
+	if fmt.Sprint(statuses) != "[403 200]" {
+		t.Fatalf("storage answered %v, want the signed URL refused then the derived one served", statuses)
+	}
+}
+
 func TestMayCarryToken(t *testing.T) {
 	eps, err := parseEndpoints(&Config{StorageEndpoint: "http://localhost:9000", APIEndpoint: "https://api.example.test/v1.0"})
 	if err != nil {
@@ -149,16 +242,24 @@ func TestMayCarryToken(t *testing.T) {
 
 func TestParseEndpointRefusesPlainHTTPBeyondLoopback(t *testing.T) {
 	for raw, ok := range map[string]bool{
-		"https://auth.worksmobile.com":  true,
-		"https://auth.worksmobile.com/": true,
-		"http://127.0.0.1:8080":         true,
-		"http://[::1]:8080":             true,
-		"http://localhost:8080":         true,
-		"http://auth.worksmobile.com":   false,
-		"http://10.0.0.1":               false,
-		"auth.worksmobile.com":          false,
-		"https://user:pw@example.com":   false,
-		"https://example.com/?a=b":      false,
+		"https://auth.worksmobile.com":   true,
+		"https://auth.worksmobile.com/":  true,
+		"http://127.0.0.1:8080":          true,
+		"http://[::1]:8080":              true,
+		"http://localhost:8080":          true,
+		"http://auth.worksmobile.com":    false,
+		"http://10.0.0.1":                false,
+		"auth.worksmobile.com":           false,
+		"https://user:pw@example.com":    false,
+		"https://example.com/?a=b":       false,
+		"https://example.com/?":          false,
+		"https://example.com/base/":      true,
+		"https://example.com//base":      false,
+		"https://example.com/a/../b":     false,
+		"https://example.com/a/./b":      false,
+		"https://example.com/a%2F..%2Fb": false,
+		"https://example.com/a%2e%2e":    true, // one segment, "a..", harmless
+		"https://example.com/%2e%2e":     false,
 	} {
 		_, err := ParseEndpoint(raw)
 		if (err == nil) != ok {
@@ -446,14 +547,57 @@ func TestFileNameFromContentDisposition(t *testing.T) {
 		`attachment; filename="report.pdf"`:                                                     "report.pdf",
 		`attachment; filename="fallback.pdf"; filename*=UTF-8''%E5%A0%B1%E5%91%8A%E6%9B%B8.pdf`: "報告書.pdf",
 		`attachment; filename*=UTF-8''%E5%86%99%E7%9C%9F%201.jpg`:                               "写真 1.jpg",
+		`attachment; filename*=utf-8'ja'%E9%80%B1%E5%A0%B1.pdf`:                                 "週報.pdf",
 		`attachment; filename="../../etc/passwd"`:                                               "passwd",
 		`attachment; filename="C:\\Users\\me\\a.txt"`:                                           "a.txt",
 		`attachment; filename=".."`:                                                             "",
 		`attachment`:                                                                            "",
 		``:                                                                                      "",
+		// The forms the storage host may send besides RFC 5987.
+		`attachment; filename="週報 2026.pdf"`:                    "週報 2026.pdf",
+		`attachment; filename=週報.pdf`:                           "週報.pdf",
+		`attachment; filename=my report.pdf`:                    "my report.pdf",
+		`attachment;filename=週報.pdf;size=10`:                    "週報.pdf",
+		`attachment; filename="%E9%80%B1%E5%A0%B1.pdf"`:         "週報.pdf",
+		`attachment; filename=%E9%80%B1%E5%A0%B1.pdf`:           "週報.pdf",
+		`attachment; filename="100%.pdf"`:                       "100%.pdf",   // not an escape: kept
+		`attachment; filename="%FF%FE.pdf"`:                     "%FF%FE.pdf", // not UTF-8 once decoded: kept
+		`attachment; filename="..%2F..%2Fetc%2Fpasswd"`:         "passwd",
+		`attachment; filename*=UTF-8''%2E%2E%2Fx; filename="y"`: "x",
+		// RFC 5987 with an escape already decoded is not decoded twice.
+		`attachment; filename*=UTF-8''100%2541.pdf`: "100%41.pdf",
+		// Other charsets: ISO-8859-1 decoded, the rest falls back to filename.
+		`attachment; filename*=ISO-8859-1''caf%E9.txt`:                  "café.txt",
+		`attachment; filename*=Shift_JIS''%8F%54.pdf; filename="x.pdf"`: "x.pdf",
+		// What must never reach a file name.
+		"attachment; filename=\"a\x00b\nc.pdf\"":                      "a_b_c.pdf",
+		"attachment; filename=\"fdp\u202e.exe\"":                      "fdp.exe",
+		`attachment; filename="report..final...pdf"`:                  "report.final.pdf",
+		"attachment; filename=\"\xff\xfe.pdf\"":                       "\uFFFD.pdf", // a run of invalid bytes becomes one U+FFFD
+		`attachment; filename="  spaced.pdf  "`:                       "spaced.pdf",
+		`attachment; filename="` + strings.Repeat("あ", 100) + `.pdf"`: strings.Repeat("あ", 85),
 	} {
 		if got := fileNameFrom(header); got != want {
 			t.Errorf("fileNameFrom(%s) = %q, want %q", header, got, want)
+		}
+	}
+}
+
+// Each Content-Disposition form the storage host may use, end to end.
+func TestDownloadReadsEveryFileNameForm(t *testing.T) {
+	for _, style := range []lineworkstest.DispositionStyle{
+		lineworkstest.DispositionRFC6266, lineworkstest.DispositionQuotedUTF8,
+		lineworkstest.DispositionUnquoted, lineworkstest.DispositionPercentEncoded,
+	} {
+		f := newFixture(t)
+		f.addReport()
+		f.emu.SetContentDisposition(style)
+		att, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if att.FileName != report.FileName {
+			t.Errorf("style %d: file name %q, want %q", style, att.FileName, report.FileName)
 		}
 	}
 }

@@ -26,6 +26,10 @@ type Client struct {
 
 	// Mutating bot calls, one at a time per bot (see bots.go).
 	botLocks botLocks
+
+	// issuedFor maps every token this client issued to its cache key, so a
+	// request carrying one that is about to expire can be given a fresh one.
+	issuedFor map[string]string
 }
 
 // New checks cfg and returns a Client. It sends nothing: tokens are issued
@@ -57,7 +61,9 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, eps: eps, http: newHTTPClient(&cfg), tokens: map[string]*Token{}}, nil
+	c := &Client{cfg: cfg, eps: eps, http: newHTTPClient(&cfg), tokens: map[string]*Token{}, issuedFor: map[string]string{}}
+	c.http.PrepareRetry = c.freshen
+	return c, nil
 }
 
 // Scopes returns the scopes a token is issued for when none are given.

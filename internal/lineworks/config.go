@@ -151,8 +151,17 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("%q uses plain http: tokens are only sent over https, except to a loopback host (127.0.0.1, ::1, localhost)", raw)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return nil, fmt.Errorf("%q must not carry credentials, a query or a fragment", raw)
+	}
+	// Every path segment must stay what it is once paths are joined to it:
+	// no empty, "." or ".." segment, and no escaped "/" that would turn into one.
+	escaped := strings.TrimRight(u.EscapedPath(), "/")
+	for _, seg := range strings.Split(escaped, "/")[1:] {
+		v, err := url.PathUnescape(seg)
+		if err != nil || v == "" || v == "." || v == ".." || strings.Contains(v, "/") {
+			return nil, fmt.Errorf("%q has an empty, '.', '..' or escaped '/' path segment: give the base URL plainly, such as https://apis-storage.worksmobile.com", raw)
+		}
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""

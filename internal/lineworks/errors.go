@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -89,47 +91,92 @@ func tokenErrorHint(code, grantType string, scopes []string) string {
 }
 
 // parseTokenError reads an OAuth error body. A body that is not the expected
-// JSON is summarised rather than quoted whole.
-func parseTokenError(status int, body []byte) *TokenError {
+// JSON is summarised rather than quoted whole. secrets are the request's
+// credentials: a service that echoes one never gets it into the message.
+func parseTokenError(status int, body []byte, secrets ...string) *TokenError {
 	var e struct {
 		Error            string `json:"error"`
 		ErrorDescription string `json:"error_description"`
 	}
 	if json.Unmarshal(body, &e) == nil && e.Error != "" {
-		return &TokenError{StatusCode: status, Code: e.Error, Description: e.ErrorDescription}
+		return &TokenError{StatusCode: status, Code: serviceText(e.Error, secrets), Description: serviceText(e.ErrorDescription, secrets)}
 	}
-	return &TokenError{StatusCode: status, Description: summarizeBody(body)}
+	return &TokenError{StatusCode: status, Description: summarizeBody(body, secrets...)}
 }
 
 // parseAPIError reads a resource API error body ({"code","description"}).
+// The bearer token the request carried never reaches the message.
 func parseAPIError(resp *http.Response, body []byte) *APIError {
 	var e struct {
 		Code        string `json:"code"`
 		Description string `json:"description"`
 	}
+	var secrets []string
+	if resp.Request != nil {
+		if _, tok, ok := strings.Cut(resp.Request.Header.Get("Authorization"), " "); ok {
+			secrets = append(secrets, tok)
+		}
+	}
 	apiErr := &APIError{StatusCode: resp.StatusCode, Host: resp.Request.URL.Host}
 	if json.Unmarshal(body, &e) == nil && (e.Code != "" || e.Description != "") {
-		apiErr.Code, apiErr.Description = e.Code, e.Description
+		apiErr.Code, apiErr.Description = serviceText(e.Code, secrets), serviceText(e.Description, secrets)
 	} else {
-		apiErr.Description = summarizeBody(body)
+		apiErr.Description = summarizeBody(body, secrets...)
 	}
 	return apiErr
 }
 
-// summarizeBody keeps an unexpected error body short and printable.
-func summarizeBody(body []byte) string {
-	const limit = 200
-	s := strings.TrimSpace(string(body))
-	if !utf8.ValidString(s) {
-		return fmt.Sprintf("(%d bytes of non-text body)", len(body))
-	}
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > limit {
-		cut := limit
+// serviceTextLimit bounds what of the service's own words an error quotes.
+const serviceTextLimit = 300
+
+// jwtShape matches a JWT, whatever produced it.
+var jwtShape = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*`)
+
+// serviceText makes text from the service fit for an error message: secrets
+// and anything shaped like a JWT are taken out, control characters (which
+// could rewrite a terminal) become spaces, runs of blanks one space, and it
+// is cut to serviceTextLimit bytes.
+func serviceText(s string, secrets []string) string {
+	s = redact(strings.ToValidUTF8(s, "\uFFFD"), secrets)
+	s = jwtShape.ReplaceAllString(s, "[redacted JWT]")
+	s = strings.Join(strings.Fields(strings.Map(printable, s)), " ")
+	// Again, in the form the secret takes once blanks are collapsed.
+	s = redact(s, secrets)
+	if len(s) > serviceTextLimit {
+		cut := serviceTextLimit
 		for !utf8.RuneStart(s[cut]) {
 			cut--
 		}
 		s = s[:cut] + "…"
 	}
 	return s
+}
+
+func redact(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if len(secret) < 4 {
+			continue // too short to tell from ordinary words
+		}
+		s = strings.ReplaceAll(s, secret, "[redacted]")
+		if flat := strings.Join(strings.Fields(strings.Map(printable, secret)), " "); flat != secret && len(flat) >= 4 {
+			s = strings.ReplaceAll(s, flat, "[redacted]")
+		}
+	}
+	return s
+}
+
+func printable(r rune) rune {
+	if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+		return ' '
+	}
+	return r
+}
+
+// summarizeBody keeps an unexpected error body short and printable, without
+// secrets.
+func summarizeBody(body []byte, secrets ...string) string {
+	if !utf8.Valid(body) {
+		return fmt.Sprintf("(%d bytes of non-text body)", len(body))
+	}
+	return serviceText(string(body), secrets)
 }

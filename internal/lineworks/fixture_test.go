@@ -27,7 +27,7 @@ type fixture struct {
 	log *recordingLogger
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	emu := lineworkstest.NewServer()
 	t.Cleanup(emu.Close)
@@ -65,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 }
 
-func (f *fixture) client(t *testing.T, edits ...func(*Config)) *Client {
+func (f *fixture) client(t testing.TB, edits ...func(*Config)) *Client {
 	t.Helper()
 	cfg := f.cfg
 	for _, edit := range edits {
@@ -109,7 +109,7 @@ func (l *recordingLogger) text() string {
 	return strings.Join(l.lines, "\n")
 }
 
-func (l *recordingLogger) assertNoSecrets(t *testing.T, secrets ...string) {
+func (l *recordingLogger) assertNoSecrets(t testing.TB, secrets ...string) {
 	t.Helper()
 	text := l.text()
 	for _, s := range secrets {

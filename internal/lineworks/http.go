@@ -98,6 +98,9 @@ func readErrorBody(resp *http.Response) []byte {
 // never quotes the URL's query: net/http's errors do, and a signed storage
 // URL carries a credential there.
 func (c *Client) do(req *retryablehttp.Request) (*http.Response, error) {
+	if err := c.freshen(req.Request); err != nil {
+		return nil, err
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if resp != nil {

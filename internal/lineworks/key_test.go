@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -53,6 +54,10 @@ func TestParsePrivateKeyAcceptsEveryLINEWORKSShape(t *testing.T) {
 		"PKCS#8 body under an RSA label": string(lineworkstest.PKCS8UnderRSALabelPEM(key)),
 		"literal \\n from an env var":    strings.ReplaceAll(strings.TrimSpace(pkcs8), "\n", `\n`),
 		"CRLF line endings and blanks":   "\n  " + strings.ReplaceAll(pkcs8, "\n", "\r\n") + "  \n",
+		"literal \\r\\n":                 strings.ReplaceAll(strings.TrimSpace(pkcs8), "\n", `\r\n`),
+		"indented, as in a heredoc":      "    " + strings.ReplaceAll(strings.TrimSpace(pkcs8), "\n", "\n    ") + "\n",
+		"text around the block":          "key for the bot, downloaded 2026-11-22:\n" + pkcs8 + "(do not share)\n",
+		"a certificate before the key":   string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte{1, 2, 3}})) + pkcs8,
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := ParsePrivateKey([]byte(text))
@@ -104,6 +109,10 @@ func TestParsePrivateKeySaysWhatIsWrong(t *testing.T) {
 		{"a file path by mistake", []byte("/home/me/private_20240101.key"), ErrKeyNotPEM, "BEGIN PRIVATE KEY"},
 		{"a certificate", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte{1, 2, 3}}), nil, `"CERTIFICATE"`},
 		{"garbage under the right label", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("not DER")}), nil, "could not be parsed"},
+		{"a 1024-bit key", lineworkstest.PKCS8PEM(smallKey(t)), ErrKeyTooSmall, "1024 bits"},
+		{"two keys", append(lineworkstest.PKCS8PEM(lineworkstest.TestKey(0)), lineworkstest.PKCS1PEM(lineworkstest.TestKey(1))...), nil, "2 private keys"},
+		{"a public key", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte{1}}), nil, `"PUBLIC KEY" block but no private key`},
+		{"an odd label", pem.EncodeToMemory(&pem.Block{Type: "MIIEvAIBADANBgkqhkiG9w0BAQEFAASC PRIVATE KEY", Bytes: []byte{1}}), nil, "unexpected label"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParsePrivateKey(tc.text)
@@ -118,6 +127,15 @@ func TestParsePrivateKeySaysWhatIsWrong(t *testing.T) {
 			}
 		})
 	}
+}
+
+func smallKey(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func TestParsePrivateKeyErrorsNeverQuoteTheKey(t *testing.T) {

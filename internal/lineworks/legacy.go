@@ -59,6 +59,12 @@ func (e *ServiceTokenError) Error() string {
 	return fmt.Sprintf("LINE WORKS API 1.0 refused the service API token refresh with errorCode %q.", e.ErrorCode)
 }
 
+// newServiceTokenError reports an errorCode in words fit for a message;
+// secrets are the request's credentials, never quoted.
+func newServiceTokenError(code string, secrets ...string) *ServiceTokenError {
+	return &ServiceTokenError{ErrorCode: serviceText(code, secrets)}
+}
+
 // ValidateAPIID checks that id has the shape of an API 1.0 API ID.
 func ValidateAPIID(id string) error {
 	if !apiIDPattern.MatchString(id) {
@@ -97,11 +103,15 @@ func (c *Client) ServerToken(ctx context.Context, apiID, serverID string) (*Toke
 		if err != nil {
 			return nil, fmt.Errorf("requesting an API 1.0 server token: %w", err)
 		}
+		offset, dated := clockOffset(resp, issuedAt, c.cfg.Now())
 		if resp.StatusCode != http.StatusOK {
-			return nil, parseLegacyError(resp)
+			le := parseLegacyError(resp.StatusCode, readErrorBody(resp), a.JWT)
+			le.Hint = withClock(le.Hint, offset, dated, le.timeGrounds())
+			return nil, le
 		}
-		var tr tokenResponse
-		if err := decodeJSON(resp, &tr); err != nil {
+		c.warnClock(ctx, offset, dated)
+		tr, err := parseTokenResponse(readBody(resp))
+		if err != nil {
 			return nil, fmt.Errorf("reading the API 1.0 server token response: %w", err)
 		}
 		return legacyToken(tr.AccessToken, tr.TokenType, int64(tr.ExpiresIn), issuedAt)
@@ -135,7 +145,7 @@ func (c *Client) RefreshServiceAPIToken(ctx context.Context, apiID, consumerKey,
 		return nil, fmt.Errorf("refreshing the API 1.0 service API token: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("refreshing the API 1.0 service API token: HTTP %d: %s", resp.StatusCode, summarizeBody(readErrorBody(resp)))
+		return nil, fmt.Errorf("refreshing the API 1.0 service API token: HTTP %d: %s", resp.StatusCode, summarizeBody(readErrorBody(resp), refreshToken, consumerKey))
 	}
 	var reply struct {
 		ErrorCode   string  `json:"errorCode"`
@@ -147,7 +157,7 @@ func (c *Client) RefreshServiceAPIToken(ctx context.Context, apiID, consumerKey,
 		return nil, fmt.Errorf("reading the API 1.0 service API token response: %w", err)
 	}
 	if reply.ErrorCode != "00" {
-		return nil, &ServiceTokenError{ErrorCode: reply.ErrorCode}
+		return nil, newServiceTokenError(reply.ErrorCode, refreshToken, consumerKey)
 	}
 	return legacyToken(reply.AccessToken, "Bearer", int64(max(reply.ExpireIn, reply.ExpiresIn)), issuedAt)
 }
@@ -177,28 +187,35 @@ func (c *Client) postLegacyForm(ctx context.Context, u *url.URL, form url.Values
 	return c.do(req)
 }
 
-func parseLegacyError(resp *http.Response) *LegacyError {
-	body := readErrorBody(resp)
+// parseLegacyError reads an API 1.0 error body; secrets are the request's
+// credentials, never quoted.
+func parseLegacyError(status int, body []byte, secrets ...string) *LegacyError {
 	var e struct {
 		Message string `json:"message"`
 		Detail  string `json:"detail"`
 		Code    string `json:"code"`
 	}
-	le := &LegacyError{StatusCode: resp.StatusCode}
+	le := &LegacyError{StatusCode: status}
 	if json.Unmarshal(body, &e) == nil && (e.Code != "" || e.Message != "") {
-		le.Code, le.Message, le.Detail = e.Code, e.Message, e.Detail
+		le.Code, le.Message, le.Detail = serviceText(e.Code, secrets), serviceText(e.Message, secrets), serviceText(e.Detail, secrets)
 	} else {
-		le.Message = summarizeBody(body)
+		le.Message = summarizeBody(body, secrets...)
 	}
 	switch {
-	case le.Code == "31" || strings.Contains(strings.ToLower(le.Message), "future"):
-		le.Hint = "API 1.0 allows no clock skew at all: check this machine's clock (sync it with NTP). The assertion's iat is the current second rounded down, so a correct clock is never ahead of the server's."
-	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+	case le.timeGrounds():
+		le.Hint = fmt.Sprintf("API 1.0 allows no clock skew at all: check this machine's clock (sync it with NTP). The assertion's iat is back-dated %d seconds, so a clock up to that much ahead of the server's is accepted.", int(AssertionBackdate.Seconds()))
+	case status >= 500 || status == http.StatusTooManyRequests:
 		le.Hint = "LINE WORKS kept failing; try again later."
 	default:
 		le.Hint = "Check api_id, server_id, and that private_key is the key downloaded for this server ID."
 	}
 	return le
+}
+
+// timeGrounds reports a refusal because of iat or exp: code 31 ("jwt already
+// expired", documented), or a message about the future.
+func (e *LegacyError) timeGrounds() bool {
+	return e.Code == "31" || strings.Contains(strings.ToLower(e.Message), "future") || strings.Contains(strings.ToLower(e.Message), "expired")
 }
 
 func decodeJSON(resp *http.Response, v any) error {

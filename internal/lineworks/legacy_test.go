@@ -54,7 +54,7 @@ func TestServerTokenAsTheAPI10GuideDescribes(t *testing.T) {
 	if err := json.Unmarshal(decodeSegment(t, req.Form.Get("assertion"), 1), &claims); err != nil {
 		t.Fatal(err)
 	}
-	if _, hasSub := claims["sub"]; hasSub || claims["iss"] != testServerID || claims["exp"].(float64)-claims["iat"].(float64) != 1800 {
+	if _, hasSub := claims["sub"]; hasSub || claims["iss"] != testServerID || claims["exp"].(float64)-claims["iat"].(float64) != 1800+10 {
 		t.Errorf("claims = %v", claims)
 	}
 }
@@ -87,7 +87,7 @@ func TestServerTokenErrors(t *testing.T) {
 		want []string
 	}{
 		{"clock behind: jwt already expired", func(c *Config) { c.Now = func() time.Time { return time.Now().Add(-2 * time.Hour) } }, []string{`31: jwt already expired`, "Allowed clock skew: 0 milliseconds", "check this machine's clock"}},
-		{"clock ahead", func(c *Config) { c.Now = func() time.Time { return time.Now().Add(5 * time.Second) } }, []string{"future", "check this machine's clock"}},
+		{"clock ahead", func(c *Config) { c.Now = func() time.Time { return time.Now().Add(15 * time.Second) } }, []string{"future", "check this machine's clock", "ahead of LINE WORKS's"}},
 		{"key of another server", func(c *Config) { c.PrivateKey = lineworkstest.TestKey(0) }, []string{"signature", "private_key is the key downloaded for this server ID"}},
 		{"unknown API ID", func(c *Config) { c.APIID = "jp1Unknown" }, []string{"jp1Unknown", "Check api_id"}},
 		{"unknown server ID", func(c *Config) { c.ServerID = "ffffffffffffffffffffffffffffffff" }, []string{"ffffffffffffffffffffffffffffffff"}},
@@ -104,6 +104,23 @@ func TestServerTokenErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// API 1.0 allows no skew; the back-dated iat lets a clock a few seconds
+// ahead through, and a refusal says by how much the clock is off, measured
+// against the server's Date header.
+func TestServerTokenClockSkew(t *testing.T) {
+	f := newLegacyFixture(t)
+	f.emu.SetClock(func() time.Time { return fixedNow })
+	ahead := f.client(t, func(c *Config) { c.Now = func() time.Time { return fixedNow.Add(8 * time.Second) } })
+	if _, err := ahead.ServerToken(context.Background(), "", ""); err != nil {
+		t.Fatalf("a clock 8 s ahead was refused: %v", err)
+	}
+	behind := f.client(t, func(c *Config) { c.Now = func() time.Time { return fixedNow.Add(-2 * time.Hour) } })
+	_, err := behind.ServerToken(context.Background(), "", "")
+	if err == nil || !strings.Contains(err.Error(), "31: jwt already expired") || !strings.Contains(err.Error(), "This machine's clock is 2h0m0s behind LINE WORKS's") {
+		t.Fatalf("err = %v", err)
 	}
 }
 

@@ -4,9 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -23,8 +28,13 @@ const (
 	revokePath = "/oauth2/v2.0/revoke"
 
 	// expiryMargin is how long before its expiry a cached token is replaced,
-	// so that no request leaves with a token about to lapse.
+	// so that no request leaves with a token about to lapse: a quarter of
+	// the token's lifetime when that is shorter.
 	expiryMargin = time.Minute
+
+	// maxExpiresIn caps an expires_in beyond any lifetime LINE WORKS issues
+	// (24 hours for API 2.0, 365 days for API 1.0 consumer keys).
+	maxExpiresIn = 400 * 24 * time.Hour
 )
 
 // Token is an access token issued by LINE WORKS.
@@ -66,6 +76,7 @@ func (c *Client) shared(ctx context.Context, key string, issue func(context.Cont
 		}
 		c.tokensMu.Lock()
 		c.tokens[key] = tok
+		c.issuedFor[tok.AccessToken] = key
 		c.tokensMu.Unlock()
 		return tok, nil
 	})
@@ -98,11 +109,53 @@ func (c *Client) reissue(ctx context.Context, scopes []string, rejected *Token) 
 func (c *Client) cachedToken(key string) *Token {
 	c.tokensMu.Lock()
 	defer c.tokensMu.Unlock()
-	tok := c.tokens[key]
-	if tok == nil || (!tok.Expiry.IsZero() && !c.cfg.Now().Add(expiryMargin).Before(tok.Expiry)) {
+	if tok := c.tokens[key]; tok != nil && c.usable(tok) {
+		return tok
+	}
+	return nil
+}
+
+// usable reports whether tok may still be sent: it does not expire within
+// its margin.
+func (c *Client) usable(tok *Token) bool {
+	if tok.Expiry.IsZero() {
+		return true
+	}
+	margin := expiryMargin
+	if !tok.IssuedAt.IsZero() {
+		margin = min(margin, tok.Expiry.Sub(tok.IssuedAt)/4)
+	}
+	return c.cfg.Now().Add(margin).Before(tok.Expiry)
+}
+
+// freshen replaces, in a request about to be sent (or sent again), a bearer
+// token this client issued that is no longer usable, with the current one
+// for the same scopes: a token that expires during a long run, or while a
+// request waits to be retried, is re-issued before use, never sent stale.
+// Tokens it did not issue (a configured access_token) are left alone.
+func (c *Client) freshen(req *http.Request) error {
+	scheme, value, ok := strings.Cut(req.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return nil
 	}
-	return tok
+	c.tokensMu.Lock()
+	key, issued := c.issuedFor[value]
+	cur := c.tokens[key]
+	c.tokensMu.Unlock()
+	scopes, isScopes := strings.CutPrefix(key, "scopes:")
+	if !issued || !isScopes || (cur != nil && cur.AccessToken == value && c.usable(cur)) {
+		return nil
+	}
+	tok, err := c.Token(req.Context(), strings.Fields(scopes))
+	if err != nil {
+		return err
+	}
+	if tok.AccessToken != value {
+		c.cfg.Logger.Debug(req.Context(), "replaced an access token about to expire before sending the request", nil)
+		req.Header = req.Header.Clone() // the previous attempt's request shares the map
+		tok.SetAuthHeader(req)
+	}
+	return nil
 }
 
 // forget drops accessToken from the cache, so it is never used again.
@@ -181,7 +234,7 @@ func (c *Client) Revoke(ctx context.Context, accessToken string) error {
 		return fmt.Errorf("revoking the LINE WORKS access token: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		te := parseTokenError(resp.StatusCode, readErrorBody(resp))
+		te := parseTokenError(resp.StatusCode, readErrorBody(resp), accessToken, c.cfg.ClientSecret)
 		te.Hint = tokenErrorHint(te.Code, "", nil)
 		return fmt.Errorf("revoking the LINE WORKS access token: %w", te)
 	}
@@ -204,37 +257,30 @@ func (c *Client) requestToken(ctx context.Context, form url.Values, scopes []str
 	if err != nil {
 		return nil, fmt.Errorf("requesting a LINE WORKS access token: %w", err)
 	}
+	offset, dated := clockOffset(resp, issuedAt, c.cfg.Now())
+	grantType := form.Get("grant_type")
 	if resp.StatusCode != http.StatusOK {
-		te := parseTokenError(resp.StatusCode, readErrorBody(resp))
-		te.Hint = tokenErrorHint(te.Code, form.Get("grant_type"), scopes)
+		te := parseTokenError(resp.StatusCode, readErrorBody(resp), form.Get("assertion"), form.Get("client_secret"), form.Get("refresh_token"))
+		te.Hint = tokenErrorHint(te.Code, grantType, scopes)
 		if te.Hint == "" {
 			te.Hint = statusHint(resp.StatusCode, c.cfg.MaxRetries)
 		}
+		timeGrounds := grantType == grantTypeJWTBearer && te.Code == "invalid_grant" && timeWords.MatchString(te.Description)
+		if timeGrounds {
+			te.Hint = "LINE WORKS refused the assertion's iat or exp, which it checks against its own clock."
+			if !dated {
+				te.Hint += " Check that this machine's clock is correct (synchronise it with NTP)."
+			}
+		}
+		te.Hint = withClock(te.Hint, offset, dated, timeGrounds)
 		return nil, te
 	}
-	var tr tokenResponse
-	if err := decodeJSON(resp, &tr); err != nil {
+	c.warnClock(ctx, offset, dated)
+	tr, err := parseTokenResponse(readBody(resp))
+	if err != nil {
 		return nil, fmt.Errorf("reading the LINE WORKS token response: %w", err)
 	}
-	if tr.AccessToken == "" {
-		return nil, fmt.Errorf("the LINE WORKS token endpoint answered 200 without an access_token; check auth_endpoint")
-	}
-	tok := &Token{
-		Token: oauth2.Token{
-			AccessToken:  tr.AccessToken,
-			TokenType:    tr.TokenType,
-			RefreshToken: tr.RefreshToken,
-			ExpiresIn:    int64(tr.ExpiresIn),
-		},
-		Scope:    tr.Scope,
-		IssuedAt: issuedAt,
-	}
-	if tok.TokenType == "" {
-		tok.TokenType = "Bearer"
-	}
-	if tr.ExpiresIn > 0 {
-		tok.Expiry = issuedAt.Add(time.Duration(tr.ExpiresIn) * time.Second)
-	}
+	tok := tr.token(issuedAt)
 	c.cfg.Logger.Debug(ctx, "issued a LINE WORKS access token", map[string]any{
 		"grant_type": form.Get("grant_type"),
 		"scope":      tok.Scope,
@@ -264,20 +310,102 @@ func statusHint(status, retries int) string {
 	return ""
 }
 
+// warnClock logs when the service's clock and this machine's are more than
+// clockTolerance apart: nothing failed yet, but assertions will.
+func (c *Client) warnClock(ctx context.Context, offset time.Duration, dated bool) {
+	if dated && (offset > clockTolerance || offset < -clockTolerance) {
+		c.cfg.Logger.Warn(ctx, clockHint(offset), nil)
+	}
+}
+
+// parseTokenResponse reads a token endpoint's success body. Its errors
+// never quote the body, which holds the tokens.
+func parseTokenResponse(body []byte, readErr error) (tokenResponse, error) {
+	var tr tokenResponse
+	if readErr != nil {
+		return tr, readErr
+	}
+	if err := json.Unmarshal(body, &tr); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) || !json.Valid(body) {
+			return tr, fmt.Errorf("the body (%d bytes) is not JSON; check auth_endpoint", len(body))
+		}
+		var se *secondsError
+		if errors.As(err, &se) {
+			return tr, se
+		}
+		return tr, errors.New("the body is not the expected JSON object (access_token, token_type, expires_in…); check auth_endpoint")
+	}
+	if tr.AccessToken == "" {
+		return tr, errors.New("the answer has no access_token; check auth_endpoint")
+	}
+	return tr, nil
+}
+
+// token makes a Token of a parsed response, issued at issuedAt by this
+// machine's clock.
+func (tr tokenResponse) token(issuedAt time.Time) *Token {
+	tok := &Token{
+		Token: oauth2.Token{
+			AccessToken:  tr.AccessToken,
+			TokenType:    tr.TokenType,
+			RefreshToken: tr.RefreshToken,
+			ExpiresIn:    int64(tr.ExpiresIn),
+		},
+		Scope:    tr.Scope,
+		IssuedAt: issuedAt,
+	}
+	if tok.TokenType == "" {
+		tok.TokenType = "Bearer"
+	}
+	if tr.ExpiresIn > 0 {
+		tok.Expiry = issuedAt.Add(time.Duration(tr.ExpiresIn) * time.Second)
+	}
+	return tok
+}
+
+// readBody reads a bounded success body and closes it.
+func readBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	return io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+}
+
 // seconds decodes a duration in seconds sent as a JSON number or string:
 // LINE WORKS sends expires_in as "86400" in practice, some clients see 86400.
+// Fractions are dropped; null, "" and absence mean unknown (0); more than
+// maxExpiresIn is capped there. Anything else, negative and non-finite
+// numbers included, is an error.
 type seconds int64
 
+// secondsError reports an unusable expires_in without quoting it.
+type secondsError struct{ what string }
+
+func (e *secondsError) Error() string { return "expires_in " + e.what }
+
 func (s *seconds) UnmarshalJSON(b []byte) error {
-	text := strings.Trim(string(b), `"`)
+	text := string(b)
+	if unquoted, err := strconv.Unquote(text); err == nil && strings.HasPrefix(text, `"`) {
+		text = strings.TrimSpace(unquoted)
+	}
 	if text == "" || text == "null" {
 		*s = 0
 		return nil
 	}
+	if !numeral.MatchString(text) {
+		return &secondsError{"is neither a number nor a numeric string"}
+	}
 	f, err := strconv.ParseFloat(text, 64)
-	if err != nil {
-		return fmt.Errorf("expires_in is neither a number nor a numeric string: %q", summarizeBody(b))
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return &secondsError{"is not a number"}
+	case f < 0 || math.IsInf(f, -1):
+		return &secondsError{"is negative"}
+	case f > maxExpiresIn.Seconds() || math.IsInf(f, 1):
+		f = maxExpiresIn.Seconds()
 	}
 	*s = seconds(f)
 	return nil
 }
+
+// numeral is a JSON number: no NaN, Inf, hex or leading plus.
+var numeral = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)

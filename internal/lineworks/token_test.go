@@ -178,6 +178,75 @@ func TestTokenErrorsCarryTheServiceCodeAndAHint(t *testing.T) {
 	}
 }
 
+// LINE WORKS checks iat and exp against its own clock. The assertion's
+// back-dated iat lets a clock up to 10 s ahead through; beyond that, or when
+// the service's Date header is more than 30 s away, the error says by how
+// much this machine's clock is off and what to do.
+func TestClockSkewIsMeasuredAndReported(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		offset time.Duration // this machine's clock minus the service's
+		edit   func(*Config)
+		ok     bool
+		want   []string
+		absent []string
+	}{
+		{name: "in step", ok: true},
+		{name: "8 s ahead", offset: 8 * time.Second, ok: true},
+		{name: "59 min behind", offset: -59 * time.Minute, ok: true},
+		{name: "15 s ahead", offset: 15 * time.Second, want: []string{"invalid_grant", "iat is in the future", "refused the assertion's iat or exp", "This machine's clock is 15s ahead of LINE WORKS's", "NTP"}},
+		{name: "2 h behind", offset: -2 * time.Hour, want: []string{"invalid_grant", "JWT expired", "This machine's clock is 2h0m0s behind LINE WORKS's"}},
+		{name: "wrong secret, 45 s behind", offset: -45 * time.Second, edit: func(c *Config) { c.ClientSecret = "wrong-secret-value" },
+			want: []string{"invalid_client", "client_secret", "This machine's clock is 45s behind LINE WORKS's"}},
+		{name: "wrong secret, 25 s behind", offset: -25 * time.Second, edit: func(c *Config) { c.ClientSecret = "wrong-secret-value" },
+			want: []string{"invalid_client"}, absent: []string{"clock"}},
+		{name: "wrong key, in step", edit: func(c *Config) { c.PrivateKey = lineworkstest.TestKey(1) },
+			want: []string{"invalid_grant", "private_key"}, absent: []string{"behind", "ahead"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.emu.SetClock(func() time.Time { return fixedNow })
+			edits := []func(*Config){func(c *Config) { c.Now = func() time.Time { return fixedNow.Add(tc.offset) } }}
+			if tc.edit != nil {
+				edits = append(edits, tc.edit)
+			}
+			_, err := f.client(t, edits...).Token(context.Background(), nil)
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(err.Error(), a) {
+					t.Errorf("error %q mentions %q", err, a)
+				}
+			}
+		})
+	}
+}
+
+// A token issued while the clocks are far apart works, and the log says the
+// clock is off before assertions start failing.
+func TestClockSkewOnSuccessIsLogged(t *testing.T) {
+	f := newFixture(t)
+	f.emu.SetClock(func() time.Time { return fixedNow })
+	if _, err := f.client(t, func(c *Config) { c.Now = func() time.Time { return fixedNow.Add(-5 * time.Minute) } }).Token(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.log.text(), "WARN This machine's clock is 5m0s behind LINE WORKS's") {
+		t.Fatalf("log:\n%s", f.log.text())
+	}
+}
+
 func TestTokenNamesAMissingSettingWithoutSendingAnything(t *testing.T) {
 	f := newFixture(t)
 	for setting, edit := range map[Setting]func(*Config){

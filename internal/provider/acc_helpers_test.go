@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,12 +10,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
@@ -122,4 +128,62 @@ func errorText(parts ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(words, `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// legacyData is what Configure would hand the resources of a provider block
+// configured for API 1.0 against the emulator (see legacyProvider).
+func (e *accEnv) legacyData(t *testing.T) *providerData {
+	t.Helper()
+	e.legacyProvider(t)
+	c, err := lineworks.New(lineworks.Config{
+		AuthEndpoint: e.emu.AuthURL(), APIEndpoint: e.emu.APIURL(), StorageEndpoint: e.emu.StorageURL(),
+		APIID: testAPIID, ServerID: testServerID, ConsumerKey: testConsumerKey, PrivateKey: lineworkstest.TestKey(1),
+		ClientID: testClientID, ServiceAccountID: testAccount,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &providerData{client: c}
+}
+
+// openEphemeral opens an ephemeral resource in-process, without Terraform,
+// its configuration holding args (every other argument null), and returns
+// the diagnostics: for what the testing framework cannot check, warnings.
+func openEphemeral(t *testing.T, r ephemeral.EphemeralResource, data *providerData, args map[string]tftypes.Value) diag.Diagnostics {
+	t.Helper()
+	ctx := context.Background()
+	var sresp ephemeral.SchemaResponse
+	r.Schema(ctx, ephemeral.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	values := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(at, nil)
+		if v, ok := args[name]; ok {
+			values[name] = v
+		}
+	}
+	var cresp ephemeral.ConfigureResponse
+	r.(ephemeral.EphemeralResourceWithConfigure).Configure(ctx, ephemeral.ConfigureRequest{ProviderData: data}, &cresp)
+	resp := ephemeral.OpenResponse{Result: tfsdk.EphemeralResultData{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}}
+	r.Open(ctx, ephemeral.OpenRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, values)}}, &resp)
+	return append(cresp.Diagnostics, resp.Diagnostics...)
+}
+
+// wantLegacyWarning fails unless diags hold exactly one warning, the
+// API 1.0 one, naming what and pointing at the migration guide.
+func wantLegacyWarning(t *testing.T, diags diag.Diagnostics, what string) {
+	t.Helper()
+	warnings := diags.Warnings()
+	if len(warnings) != 1 {
+		t.Fatalf("%d warnings, want 1: %v", len(warnings), diags)
+	}
+	w := warnings[0]
+	for _, part := range []string{what, "retired on 30 April 2023", "no longer answers", "docs/guides/api-1-0-legacy"} {
+		if !strings.Contains(w.Detail(), part) {
+			t.Errorf("warning %q lacks %q", w.Detail(), part)
+		}
+	}
+	if w.Summary() != "LINE WORKS API 1.0 is retired" {
+		t.Errorf("summary %q", w.Summary())
+	}
 }

@@ -68,7 +68,8 @@ func (d *botAttachmentDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"The API answers `302` with the file's address on a storage host of another domain, which wants the same `Authorization: Bearer` header; " +
 			"HTTP clients drop that header when a redirect leaves the original domain, so the storage host answers `401 Authentication failed.`. " +
 			"This data source follows the redirect itself, sending the token only to LINE WORKS hosts (`worksmobile.com`, `worksapis.com`) or configured endpoints, " +
-			"and when the API answers `401` it falls back to the storage URL derived from the file ID (see the `attachment_url` function). " +
+			"and when the API answers `401`, redirects where the token may not go (another domain, or plain `http://`), or the storage host refuses the redirect, " +
+			"it falls back to the storage URL derived from the file ID (see the `attachment_url` function). " +
 			"A `401` there too makes it issue a new token once and try again.\n\n" +
 			"Data sources are read during `terraform plan`: **`plan` already downloads the file and writes `output_path`**. " +
 			"Files sent to a bot are kept about 24 hours; a file that is gone fails with an error that says so. " +
@@ -125,13 +126,14 @@ func (d *botAttachmentDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Computed:            true,
 			},
 			"file_name": schema.StringAttribute{
-				MarkdownDescription: "The file's name from `Content-Disposition`, with RFC 5987 `filename*=UTF-8''…` preferred, so Japanese names come out right. " +
-					"Only the last path element is kept. Null when the service sent none.",
+				MarkdownDescription: "The file's name from `Content-Disposition`, with RFC 5987 `filename*=UTF-8''…` preferred, so Japanese names come out right; " +
+					"a quoted name in raw UTF-8, an unquoted one and a percent-encoded one (`filename=\"%E9%80%B1%E5%A0%B1.pdf\"`) are read too. " +
+					"Safe to use as a file name: only the last path element is kept, and it never holds `..` or control characters. Null when the service sent none.",
 				Computed: true,
 			},
 			"download_method": schema.StringAttribute{
 				MarkdownDescription: "How the file was reached: `redirect` (the API's redirect, followed with the token), `fallback` (the storage URL derived from the file ID, " +
-					"after the API answered 401 or redirected to a host the token may not go to) or `direct` (the API sent the content itself).",
+					"after the API answered 401, redirected to a host or scheme the token may not go to, or the storage host refused the redirect) or `direct` (the API sent the content itself).",
 				Computed: true,
 			},
 		},

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,6 +76,29 @@ func fileHolds(name string, want []byte, perm os.FileMode) resource.TestCheckFun
 	}
 }
 
+// storageRequestsWent checks where the storage requests went: only to the
+// signed Location (a followed redirect) or only to the derived URL (the
+// fallback). The emulator's Location differs from the derived URL, so the
+// two cannot be mistaken for each other.
+func storageRequestsWent(env *accEnv, redirect bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		n := 0
+		for _, r := range env.emu.Requests() {
+			if r.Host != lineworkstest.HostStorage {
+				continue
+			}
+			n++
+			if signed := strings.HasPrefix(r.Path, lineworkstest.SignedPathPrefix); signed != redirect {
+				return fmt.Errorf("storage request to %s, want only the %s", r.Path, map[bool]string{true: "signed Location", false: "derived URL"}[redirect])
+			}
+		}
+		if n == 0 {
+			return fmt.Errorf("no storage request")
+		}
+		return nil
+	}
+}
+
 func TestAccBotAttachment_redirectToOutputPath(t *testing.T) {
 	env := newAccEnv(t)
 	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
@@ -86,7 +110,23 @@ func TestAccBotAttachment_redirectToOutputPath(t *testing.T) {
 			statecheck.ExpectKnownValue(attachmentDS, tfjsonpath.New("file_permission"), knownvalue.StringExact("0600")),
 			statecheck.ExpectKnownValue(attachmentDS, tfjsonpath.New("max_size"), knownvalue.Null()),
 		),
-		Check: fileHolds(out, japaneseReport.Content, 0o600),
+		Check: resource.ComposeTestCheckFunc(fileHolds(out, japaneseReport.Content, 0o600), storageRequestsWent(env, true)),
+	})
+}
+
+// A file put the way a bot user does, with the upload call, is read back.
+func TestAccBotAttachment_uploadedWithTheUploadCall(t *testing.T) {
+	env := newAccEnv(t)
+	env.emu.SetContentDisposition(lineworkstest.DispositionPercentEncoded)
+	fileID, err := env.emu.UploadAttachment(env.emu.IssueAccessToken(testClientID, "bot"), testBotID, japaneseReport.FileName, japaneseReport.ContentType, japaneseReport.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.emu.ResetRequests()
+	env.test(t, resource.TestStep{
+		Config:            env.provider() + attachmentConfig(fileID),
+		ConfigStateChecks: expectAttachment(len(japaneseReport.Content), sha256Of(japaneseReport.Content), "議事録_2026年11月22日.pdf", "application/pdf", "redirect"),
+		Check:             storageRequestsWent(env, true),
 	})
 }
 
@@ -98,7 +138,7 @@ func TestAccBotAttachment_fallbackWhenTheAPIAnswers401(t *testing.T) {
 	env.test(t, resource.TestStep{
 		Config:            env.provider() + attachmentConfig(testFileID, fmt.Sprintf("output_path = %q", out), `file_permission = "0640"`),
 		ConfigStateChecks: expectAttachment(len(japaneseReport.Content), sha256Of(japaneseReport.Content), "議事録_2026年11月22日.pdf", "application/pdf", "fallback"),
-		Check: resource.ComposeTestCheckFunc(fileHolds(out, japaneseReport.Content, 0o640), func(*terraform.State) error {
+		Check: resource.ComposeTestCheckFunc(fileHolds(out, japaneseReport.Content, 0o640), storageRequestsWent(env, false), func(*terraform.State) error {
 			for _, r := range env.emu.Requests() {
 				if r.Host == lineworkstest.HostStorage && r.Path != "/k/emsg/r/jp1/1628695315008671000.1628781715.0.1000001.0.0.0/" {
 					return fmt.Errorf("storage request to %s", r.Path)
@@ -119,6 +159,7 @@ func TestAccBotAttachment_redirectToAForeignHost(t *testing.T) {
 	env.test(t, resource.TestStep{
 		Config:            env.provider() + attachmentConfig(testFileID),
 		ConfigStateChecks: expectAttachment(len(japaneseReport.Content), sha256Of(japaneseReport.Content), "議事録_2026年11月22日.pdf", "application/pdf", "fallback"),
+		Check:             storageRequestsWent(env, false),
 	})
 	if n := foreign.Load(); n != 0 {
 		t.Fatalf("the foreign host received %d requests", n)
@@ -128,10 +169,11 @@ func TestAccBotAttachment_redirectToAForeignHost(t *testing.T) {
 func TestAccBotAttachment_rateLimitedThenServed(t *testing.T) {
 	env := newAccEnv(t)
 	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
-	env.emu.RateLimitNext(2, 1) // rateLimit-reset: 1 second, honoured
+	env.emu.RateLimitNext(2, 1) // rateLimit-reset: 1 second, honoured; no Retry-After, as documented
 	env.test(t, resource.TestStep{
 		Config:            env.provider() + attachmentConfig(testFileID),
 		ConfigStateChecks: expectAttachment(len(japaneseReport.Content), sha256Of(japaneseReport.Content), "議事録_2026年11月22日.pdf", "application/pdf", "redirect"),
+		Check:             storageRequestsWent(env, true),
 	})
 }
 

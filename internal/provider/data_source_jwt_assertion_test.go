@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -17,7 +20,8 @@ import (
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
-// The fixed clock of these tests: 03:14:15.9 rounds down to 03:14:15.
+// The fixed clock of these tests: 03:14:15.9 rounds down to 03:14:15, and
+// iat is back-dated 10 s from there, to 03:14:05 (1795317245).
 var assertionClock = time.Date(2026, 11, 22, 3, 14, 15, 900_000_000, time.UTC)
 
 // signedJWT checks an assertion's header, claims and RS256 signature.
@@ -53,10 +57,11 @@ func TestAccJWTAssertionDataSource(t *testing.T) {
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("issuer"), knownvalue.StringExact(testClientID)),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("subject"), knownvalue.StringExact(testAccount)),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(3600)),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("issued_at"), knownvalue.StringExact("2026-11-22T03:14:15Z")),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("expires_at"), knownvalue.StringExact("2026-11-22T04:14:15Z")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("issued_at"), knownvalue.StringExact("2026-11-22T03:14:05Z")),
+				// 60 minutes after iat: 3590 s from now, within the cap by the service's clock too.
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("expires_at"), knownvalue.StringExact("2026-11-22T04:14:05Z")),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("assertion"), signedJWT(
-					`{"iss":"acc-client","sub":"acc.serviceaccount@example.com","exp":1795320855,"iat":1795317255}`)),
+					`{"iss":"acc-client","sub":"acc.serviceaccount@example.com","exp":1795320845,"iat":1795317245}`)),
 			},
 		},
 		resource.TestStep{
@@ -69,7 +74,7 @@ data "lineworks_jwt_assertion" "test" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("expires_at"), knownvalue.StringExact("2026-11-22T03:24:15Z")),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("assertion"), signedJWT(
-					`{"iss":"other-client","sub":"other.serviceaccount@example.com","exp":1795317855,"iat":1795317255}`)),
+					`{"iss":"other-client","sub":"other.serviceaccount@example.com","exp":1795317855,"iat":1795317245}`)),
 			},
 		},
 	)
@@ -120,10 +125,10 @@ resource "echo" "assertion" {}
 		ConfigStateChecks: []statecheck.StateCheck{
 			echoed("echo.assertion", "issuer", knownvalue.StringExact(testClientID)),
 			echoed("echo.assertion", "subject", knownvalue.StringExact(testAccount)),
-			echoed("echo.assertion", "issued_at", knownvalue.StringExact("2026-11-22T03:14:15Z")),
+			echoed("echo.assertion", "issued_at", knownvalue.StringExact("2026-11-22T03:14:05Z")),
 			echoed("echo.assertion", "expires_at", knownvalue.StringExact("2026-11-22T03:19:15Z")),
 			echoed("echo.assertion", "assertion", signedJWT(
-				`{"iss":"acc-client","sub":"acc.serviceaccount@example.com","exp":1795317555,"iat":1795317255}`)),
+				`{"iss":"acc-client","sub":"acc.serviceaccount@example.com","exp":1795317555,"iat":1795317245}`)),
 		},
 	})
 }
@@ -169,7 +174,7 @@ data "lineworks_jwt_assertion" "server" {
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("subject"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(1800)),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("assertion"), signedJWT(
-					`{"iss":"46c4f281f81148c9b846c59262ae5888","exp":1795319055,"iat":1795317255}`)),
+					`{"iss":"46c4f281f81148c9b846c59262ae5888","exp":1795319055,"iat":1795317245}`)),
 			},
 		},
 		resource.TestStep{
@@ -188,4 +193,21 @@ data "lineworks_jwt_assertion" "server" {
 			ExpectError: errorText("API 1.0 assertions have no subject"),
 		},
 	)
+}
+
+// api_version = "1.0" warns, on api_version; "2.0" does not.
+func TestJWTAssertion_api10WarnsThatAPI10IsRetired(t *testing.T) {
+	env := newAccEnv(t)
+	data := env.legacyData(t)
+	diags := openEphemeral(t, NewJWTAssertionEphemeralResource(), data, map[string]tftypes.Value{"api_version": tftypes.NewValue(tftypes.String, "1.0")})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	wantLegacyWarning(t, diags, `api_version = "1.0"`)
+	if w, ok := diags.Warnings()[0].(diag.DiagnosticWithPath); !ok || !w.Path().Equal(path.Root("api_version")) {
+		t.Errorf("the warning is not on api_version: %v", diags.Warnings()[0])
+	}
+	if diags := openEphemeral(t, NewJWTAssertionEphemeralResource(), data, nil); diags.HasError() || len(diags.Warnings()) != 0 {
+		t.Errorf("API 2.0: %v", diags)
+	}
 }

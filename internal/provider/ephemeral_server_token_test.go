@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -87,4 +88,22 @@ resource "echo" "fails" {}
 			ExpectError: errorText("Invalid LINE WORKS API ID"),
 		},
 	)
+}
+
+// Terraform shows warnings, but the testing framework cannot assert them.
+func TestServerToken_warnsThatAPI10IsRetired(t *testing.T) {
+	env := newAccEnv(t)
+	data := env.legacyData(t)
+	diags := openEphemeral(t, NewServerTokenEphemeralResource(), data, nil)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	wantLegacyWarning(t, diags, "lineworks_server_token")
+
+	// A failure too: the retired service is a likely cause.
+	diags = openEphemeral(t, NewServerTokenEphemeralResource(), data, map[string]tftypes.Value{"api_id": tftypes.NewValue(tftypes.String, "jp1Unknown")})
+	if !diags.HasError() {
+		t.Fatal("an unknown API ID was accepted")
+	}
+	wantLegacyWarning(t, diags, "lineworks_server_token")
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -69,4 +70,15 @@ resource "echo" "fails" {}
 			ExpectError: errorText("Missing LINE WORKS setting: api_id"),
 		},
 	)
+}
+
+func TestServiceAPIToken_warnsThatAPI10IsRetired(t *testing.T) {
+	env := newAccEnv(t)
+	data := env.legacyData(t)
+	refresh := env.emu.IssueLegacyRefreshToken(testAPIID, testConsumerKey)
+	diags := openEphemeral(t, NewServiceAPITokenEphemeralResource(), data, map[string]tftypes.Value{"refresh_token": tftypes.NewValue(tftypes.String, refresh)})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	wantLegacyWarning(t, diags, "lineworks_service_api_token")
 }

@@ -34,13 +34,15 @@ type jwtAssertionModel struct {
 const (
 	jwtAssertionDescription = "Signs the JWT assertion of the LINE WORKS service-account grant with the provider's private key, " +
 		"for calling the token endpoint yourself (from a function, a script or another tool). " +
-		"The header is `{\"alg\":\"RS256\",\"typ\":\"JWT\"}` and `iat`/`exp` are whole Unix seconds; `iat` is the current second rounded down, so it is never ahead of a server whose clock agrees. " +
+		"The header is `{\"alg\":\"RS256\",\"typ\":\"JWT\"}` and `iat`/`exp` are whole Unix seconds. LINE WORKS checks them against its own clock with no tolerance, so `iat` is back-dated 10 seconds " +
+		"(as golang.org/x/oauth2 does), and a clock a few seconds ahead of the service's is accepted. " +
 		"The private key is never an argument, so it never reaches the state.\n\n" +
-		"With `api_version = \"1.0\"` it signs the legacy API 1.0 server-token assertion instead: `iss` is the server ID and there is no `sub`."
+		"With `api_version = \"1.0\"` it signs the legacy API 1.0 server-token assertion instead: `iss` is the server ID and there is no `sub`. " +
+		"The real service no longer answers API 1.0, so this emits a warning."
 	jwtAPIVersionDescription    = "`\"2.0\"` (default) for the API 2.0 service-account assertion, or `\"1.0\"` for the legacy API 1.0 server-token assertion."
 	jwtIssuerDescription        = "The `iss` claim. Defaults to the provider's `client_id` (API 2.0) or `server_id` (API 1.0)."
 	jwtSubjectDescription       = "The `sub` claim. Defaults to the provider's `service_account_id`. API 1.0 assertions have no `sub`: setting it with `api_version = \"1.0\"` is an error."
-	jwtExpiresInDescription     = "Lifetime in seconds, from 1 to 3600: LINE WORKS refuses assertions whose `exp` is more than 60 minutes after `iat`. Defaults to 3600 (API 2.0) or 1800 (API 1.0, as in its documentation)."
+	jwtExpiresInDescription     = "How long from now the assertion is valid, in seconds, from 1 to 3600. LINE WORKS refuses an `exp` more than 60 minutes after `iat`, which is back-dated 10 seconds: `exp` is capped there, so 3600 gives 3590 seconds from now. Defaults to 3600 (API 2.0) or 1800 (API 1.0, as in its documentation)."
 	jwtAssertionAttrDescription = "The signed JWT, ready for the `assertion` form field of the token request."
 	jwtIssuedAtDescription      = "The `iat` claim, in RFC 3339 format (UTC)."
 	jwtExpiresAtDescription     = "The `exp` claim, in RFC 3339 format (UTC)."
@@ -62,6 +64,9 @@ func (m *jwtAssertionModel) sign(d *providerData) diag.Diagnostics {
 	}
 	lifetime := time.Duration(m.ExpiresIn.ValueInt64()) * time.Second
 
+	if legacy {
+		addLegacyWarning(&diags, path.Root("api_version"), `lineworks_jwt_assertion with api_version = "1.0"`)
+	}
 	if legacy && m.Subject.ValueString() != "" {
 		diags.AddAttributeError(path.Root("subject"), "API 1.0 assertions have no subject",
 			"The API 1.0 server-token assertion carries only iss, iat and exp. Remove subject, or use api_version = \"2.0\".")

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,7 +118,7 @@ const (
 func (s *Server) issueLocked(t token) string {
 	s.seq++
 	t.seq = s.seq
-	v := randomToken()
+	v := randomToken(t.seq)
 	s.tokens[v] = &t
 	s.issued = append(s.issued, v)
 	return v
@@ -199,10 +200,26 @@ func (s *Server) defaultScopesLocked(clientID string, scopes []string) (App, []s
 	return app, slices.Clone(knownScopes)
 }
 
-func randomToken() string {
-	b := make([]byte, 30)
+// randomToken returns a token in the shape of the real ones: the standard
+// base64 alphabet, "+", "/" and "=" padding included ("jp1AAAB…/…+…=="),
+// and every other one with a ".suffix". Every value carries all three
+// characters, so a client that forgets to form-encode or URL-encode a token
+// fails here, not only in production. The prefix and the suffix's shape are
+// inferred from published examples.
+func randomToken(seq int64) string {
+	b := randomBytes(52) // 52 bytes: 72 characters ending in "=="
+	v := []byte("jp1AAAB" + base64.StdEncoding.EncodeToString(b))
+	v[12], v[24] = '+', '/'
+	if seq%2 == 0 {
+		return string(v) + "." + hex.EncodeToString(b[:4])
+	}
+	return string(v)
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
 	rand.Read(b) // never fails; see crypto/rand.Read
-	return base64.RawURLEncoding.EncodeToString(b)
+	return b
 }
 
 // serveAuth routes requests to the auth host.
@@ -547,7 +564,10 @@ func checkAppClaims(c jwt.MapClaims, app App, clientID string, now time.Time) st
 	if problem != "" {
 		return problem
 	}
-	// Zero clock skew, as LINE WORKS allows none.
+	// Against this server's own clock, with no tolerance: LINE WORKS allows
+	// none (documented for API 1.0, inferred for 2.0). The 60-minute cap is
+	// measured from the server's clock: with iat not after now, exp-iat
+	// capped (inferred) caps exp-now too.
 	nowSec := unixSeconds(now)
 	switch {
 	case iat > nowSec:

@@ -10,6 +10,7 @@ package lineworkstest
 
 import (
 	"bytes"
+	"crypto/x509"
 	"io"
 	"net"
 	"net/http"
@@ -54,7 +55,21 @@ type Server struct {
 	rateLimitN      int
 	rateLimitReset  int
 	redirectTo      string
+	locationStyle   LocationStyle
+	disposition     DispositionStyle
 	truncate        bool
+
+	// Signed download URLs (the attachment API's Location) and uploads.
+	signKey   []byte
+	redirects map[string]*attachment    // escaped signed path -> attachment
+	uploads   map[string]*pendingUpload // escaped upload path -> upload
+	limiter   rateLimiter
+	faults    faultInjector
+	expired   int // requests that carried an access token past its expiry
+
+	tlsOnce                     sync.Once
+	tlsAuth, tlsAPI, tlsStorage *httptest.Server
+	tlsRoots                    *x509.CertPool
 
 	holdN       int
 	holdTimeout time.Duration
@@ -81,6 +96,10 @@ func NewServer() *Server {
 		tokens:             make(map[string]*token),
 		attachments:        make(map[string]map[string]*attachment),
 		storagePath:        make(map[string]*attachment),
+		redirects:          make(map[string]*attachment),
+		uploads:            make(map[string]*pendingUpload),
+		signKey:            randomBytes(32),
+		limiter:            rateLimiter{limit: RateLimitStandard, windows: make(map[string]*rateWindow)},
 		holdCh:             make(chan struct{}),
 		legacyServers:      make(map[string]LegacyServer),
 		legacyConsumers:    make(map[string]LegacyConsumer),
@@ -111,9 +130,15 @@ func NewServer() *Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closed)
-		s.auth.Close()
-		s.api.Close()
-		s.storage.Close()
+		s.tlsOnce.Do(func() {}) // no https listener may start after this
+		s.mu.Lock()
+		servers := []*httptest.Server{s.auth, s.api, s.storage, s.tlsAuth, s.tlsAPI, s.tlsStorage}
+		s.mu.Unlock()
+		for _, srv := range servers {
+			if srv != nil {
+				srv.Close()
+			}
+		}
 	})
 }
 
@@ -129,8 +154,10 @@ func (s *Server) APIURL() string { return s.api.URL + "/v1.0" }
 // "http://localhost:PORT". The host name differs from the API's on purpose.
 func (s *Server) StorageURL() string { return s.storageURL }
 
-// SetClock sets the emulator's clock, used for JWT and token expiry.
-// nil restores time.Now.
+// SetClock sets the emulator's clock, used for JWT and token expiry, the
+// rate limit's window, signed URLs and every response's Date header, so that
+// a test can put the emulator's clock and the client's apart. nil restores
+// time.Now.
 func (s *Server) SetClock(now func() time.Time) {
 	if now == nil {
 		now = time.Now
@@ -158,7 +185,8 @@ func (s *Server) SetAPIAnswers401(on bool) {
 }
 
 // RateLimitNext makes the next n API (www) requests answer 429
-// TOO_MANY_REQUESTS with a rateLimit-reset (and Retry-After) of reset seconds.
+// TOO_MANY_REQUESTS with a rateLimit-reset of reset seconds, whatever the
+// per-minute count says.
 func (s *Server) RateLimitNext(n int, reset int) {
 	s.mu.Lock()
 	s.rateLimitN = n
@@ -186,7 +214,7 @@ func (s *Server) ExpireAccessTokensAtNextAPIRequest() {
 }
 
 // SetRedirectLocation makes the attachment API redirect to u instead of the
-// storage host. "" restores the default.
+// storage host, whatever SetLocationStyle says. "" restores the default.
 func (s *Server) SetRedirectLocation(u string) {
 	s.mu.Lock()
 	s.redirectTo = u
@@ -300,6 +328,9 @@ func (s *Server) record(host string, h http.HandlerFunc) http.Handler {
 		s.requests = append(s.requests, rec)
 		s.mu.Unlock()
 
+		// The service's own clock, which is what a client compares its clock
+		// with; net/http would send the machine's.
+		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			s.mu.Lock()

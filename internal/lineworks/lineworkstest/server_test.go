@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -200,6 +202,16 @@ func TestJWTGrant(t *testing.T) {
 	refresh, _ := r.body["refresh_token"].(string)
 	if len(access) < 32 || len(refresh) < 32 || access == refresh {
 		t.Errorf("tokens %q %q", access, refresh)
+	}
+	// The real alphabet, so that a client that forgets to encode a token
+	// breaks here; one of the two carries a .suffix.
+	for _, tok := range []string{access, refresh} {
+		if !strings.Contains(tok, "+") || !strings.Contains(tok, "/") || !strings.Contains(tok, "=") {
+			t.Errorf("token %q lacks +, / or =", tok)
+		}
+	}
+	if strings.Contains(access, ".") == strings.Contains(refresh, ".") {
+		t.Errorf("tokens %q and %q: want exactly one with a .suffix", access, refresh)
 	}
 	if !s.TokenValid(access) || !s.TokenValid(refresh) || s.TokenValid("nope") {
 		t.Error("TokenValid disagrees")
@@ -488,25 +500,34 @@ func TestAttachmentDownload(t *testing.T) {
 	access, _ := accessToken(t, s)
 
 	r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
-	want := s.StorageURL() + "/k/emsg/r/jp1/1628695315008671000.1628781715.0.1000001.0.0.0/"
-	if s.DownloadURL(fileID) != want {
-		t.Errorf("DownloadURL = %q, want %q", s.DownloadURL(fileID), want)
+	derived := s.StorageURL() + "/k/emsg/r/jp1/1628695315008671000.1628781715.0.1000001.0.0.0/"
+	if s.DerivedURL(fileID) != derived {
+		t.Errorf("DerivedURL = %q, want %q", s.DerivedURL(fileID), derived)
 	}
-	if r.status != http.StatusFound || r.header.Get("Location") != want {
-		t.Fatalf("got %d Location %q, want 302 %q", r.status, r.header.Get("Location"), want)
+	// The Location is another URL than the derived one, on the storage host,
+	// signed: "followed the redirect" and "fell back" differ.
+	loc, err := url.Parse(r.header.Get("Location"))
+	if r.status != http.StatusFound || err != nil {
+		t.Fatalf("got %d Location %q", r.status, r.header.Get("Location"))
+	}
+	if loc.Scheme+"://"+loc.Host != s.StorageURL() || !strings.HasPrefix(loc.Path, lineworkstest.SignedPathPrefix+"jp1/") ||
+		loc.Query().Get("signature") == "" || loc.Query().Get("expires") == "" {
+		t.Fatalf("Location %s, want a signed URL under %s on %s", loc, lineworkstest.SignedPathPrefix, s.StorageURL())
 	}
 
-	r = get(t, noRedirect, want, access)
-	if r.status != 200 || !bytes.Equal(r.raw, content) {
-		t.Fatalf("got %d %q", r.status, r.raw)
-	}
-	for k, v := range map[string]string{
-		"Content-Type":        "application/pdf",
-		"Content-Length":      fmt.Sprint(len(content)),
-		"Content-Disposition": `attachment; filename="___ 1.pdf"; filename*=UTF-8''%E5%A0%B1%E5%91%8A%E6%9B%B8%201.pdf`,
-	} {
-		if got := r.header.Get(k); got != v {
-			t.Errorf("%s = %q, want %q", k, got, v)
+	for _, u := range []string{loc.String(), derived} {
+		r = get(t, noRedirect, u, access)
+		if r.status != 200 || !bytes.Equal(r.raw, content) {
+			t.Fatalf("%s: got %d %q", u, r.status, r.raw)
+		}
+		for k, v := range map[string]string{
+			"Content-Type":        "application/pdf",
+			"Content-Length":      fmt.Sprint(len(content)),
+			"Content-Disposition": `attachment; filename="___ 1.pdf"; filename*=UTF-8''%E5%A0%B1%E5%91%8A%E6%9B%B8%201.pdf`,
+		} {
+			if got := r.header.Get(k); got != v {
+				t.Errorf("%s = %q, want %q", k, got, v)
+			}
 		}
 	}
 
@@ -557,6 +578,17 @@ func TestAPIErrors(t *testing.T) {
 			wantAPIError(t, r, tt.status, tt.code)
 			if ct := r.header.Get("Content-Type"); ct != "application/json" {
 				t.Errorf("Content-Type %q", ct)
+			}
+			// RFC 6750: a challenge on every 401, with error="invalid_token"
+			// only when a token was sent.
+			challenge := r.header.Get("WWW-Authenticate")
+			switch {
+			case tt.status != 401 && challenge != "":
+				t.Errorf("WWW-Authenticate %q on a %d", challenge, tt.status)
+			case tt.status == 401 && tt.token == "" && challenge != `Bearer realm="worksapis"`:
+				t.Errorf("WWW-Authenticate %q without a token", challenge)
+			case tt.status == 401 && tt.token != "" && !strings.HasPrefix(challenge, `Bearer realm="worksapis", error="invalid_token"`):
+				t.Errorf("WWW-Authenticate %q for a bad token", challenge)
 			}
 		})
 	}
@@ -658,11 +690,7 @@ func TestRateLimit(t *testing.T) {
 	for range 2 {
 		r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
 		wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
-		for k, v := range map[string]string{"rateLimit-limit": "240", "rateLimit-remaining": "0", "rateLimit-reset": "7", "Retry-After": "7"} {
-			if got := r.header.Get(k); got != v {
-				t.Errorf("%s = %q, want %q", k, got, v)
-			}
-		}
+		wantRateLimitHeaders(t, r, "240", "0", "7", "240")
 	}
 	// Rate limiting is for the API host only.
 	s.RateLimitNext(1, 7)
@@ -676,6 +704,64 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+func wantRateLimitHeaders(t *testing.T, r reply, limit, remaining, reset, used string) {
+	t.Helper()
+	for k, v := range map[string]string{"rateLimit-limit": limit, "rateLimit-remaining": remaining, "rateLimit-reset": reset, "rateLimit-used": used} {
+		if got := r.header.Get(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	// The docs mention no Retry-After: a client must read rateLimit-reset.
+	if r.header.Get("Retry-After") != "" {
+		t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
+	}
+	if r.body["description"] != "API rate limit exceeded" {
+		t.Errorf("body %s", r.raw)
+	}
+}
+
+// The per-minute limit counts each API on its own, in windows of the
+// emulator's clock; the Free plan allows 60.
+func TestRateLimitPerMinute(t *testing.T) {
+	s := newServer(t)
+	now := fixedNow
+	var mu sync.Mutex
+	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	s.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
+	s.AddAttachment(botID, "jp1.2", lineworkstest.Attachment{Content: []byte("y")})
+	access := s.IssueAccessToken(clientID)
+	s.SetRateLimit(lineworkstest.RateLimitFree)
+
+	for i := range lineworkstest.RateLimitFree {
+		// Another file ID is the same API.
+		file := []string{fileID, "jp1.2"}[i%2]
+		if r := get(t, noRedirect, attachmentURL(s, botID, file), access); r.status != 302 {
+			t.Fatalf("request %d: %d %s", i+1, r.status, r.raw)
+		}
+	}
+	advance(45 * time.Second)
+	r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
+	wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
+	wantRateLimitHeaders(t, r, "60", "0", "15", "61")
+
+	// Another API has its own count.
+	if r := get(t, noRedirect, s.APIURL()+"/bots/"+botID+"/attachments", access); r.status == 429 {
+		t.Errorf("another API was limited: %s", r.raw)
+	}
+	advance(15 * time.Second)
+	if r := get(t, noRedirect, attachmentURL(s, botID, fileID), access); r.status != 302 {
+		t.Errorf("after the window: %d %s", r.status, r.raw)
+	}
+
+	s.SetRateLimit(0)
+	for range 2 * lineworkstest.RateLimitStandard {
+		if r := get(t, noRedirect, attachmentURL(s, botID, fileID), access); r.status != 302 {
+			t.Fatalf("without a limit: %d", r.status)
+		}
+	}
+}
+
 func TestRedirectLocation(t *testing.T) {
 	s := newServer(t)
 	s.AddAttachment(botID, "file1", lineworkstest.Attachment{Content: []byte("x")})
@@ -685,12 +771,288 @@ func TestRedirectLocation(t *testing.T) {
 		t.Errorf("Location %q", r.header.Get("Location"))
 	}
 	s.SetRedirectLocation("")
+	s.SetLocationStyle(lineworkstest.LocationDerived)
 	loc := s.StorageURL() + "/k/emsg/r/file1/"
 	if r := get(t, noRedirect, attachmentURL(s, botID, "file1"), access); r.header.Get("Location") != loc {
 		t.Errorf("Location %q, want %q", r.header.Get("Location"), loc)
 	}
 	if r := get(t, noRedirect, loc, access); r.status != 200 || string(r.raw) != "x" {
 		t.Errorf("download: %d %q", r.status, r.raw)
+	}
+
+	s.SetLocationStyle(lineworkstest.LocationPlainHTTP)
+	r := get(t, noRedirect, attachmentURL(s, botID, "file1"), access)
+	if u, err := url.Parse(r.header.Get("Location")); err != nil || u.Scheme != "http" || u.Host != lineworkstest.ProductionStorageHost ||
+		!strings.HasPrefix(u.Path, lineworkstest.SignedPathPrefix) || u.Query().Get("signature") == "" {
+		t.Errorf("plain http Location %q", r.header.Get("Location"))
+	}
+}
+
+// A signed Location works until it expires, by the emulator's clock, and
+// only as signed; the derived URL keeps working.
+func TestSignedLocation(t *testing.T) {
+	s := newServer(t)
+	now := fixedNow
+	var mu sync.Mutex
+	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	s.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
+	access := s.IssueAccessToken(clientID)
+	loc, err := url.Parse(get(t, noRedirect, attachmentURL(s, botID, fileID), access).header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := get(t, noRedirect, loc.String(), ""); r.status != 401 {
+		t.Errorf("signed URL without the token: %d", r.status)
+	}
+	tampered := *loc
+	q := tampered.Query()
+	q.Set("expires", fmt.Sprint(fixedNow.Add(time.Hour).Unix()))
+	tampered.RawQuery = q.Encode()
+	unsigned := *loc
+	unsigned.RawQuery = ""
+	for _, u := range []*url.URL{&tampered, &unsigned} {
+		if r := get(t, noRedirect, u.String(), access); r.status != 403 || r.body["code"] != "FORBIDDEN" {
+			t.Errorf("%s: %d %s", u, r.status, r.raw)
+		}
+	}
+	mu.Lock()
+	now = now.Add(5 * time.Minute)
+	mu.Unlock()
+	if r := get(t, noRedirect, loc.String(), access); r.status != 403 {
+		t.Errorf("expired signed URL: %d", r.status)
+	}
+	if r := get(t, noRedirect, s.DerivedURL(fileID), access); r.status != 200 {
+		t.Errorf("derived URL: %d", r.status)
+	}
+}
+
+// Bot users put files with the upload call: a file ID and an upload URL,
+// then a multipart POST; the file is then served like any attachment.
+func TestUploadAttachment(t *testing.T) {
+	s := newServer(t)
+	now := fixedNow
+	var mu sync.Mutex
+	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	access := s.IssueAccessToken(clientID, "bot.message")
+	content := []byte("%PDF-1.7 weekly report")
+
+	fileID, err := s.UploadAttachment(access, botID, "週報.pdf", "application/pdf", content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^jp1\.\d{19}\.\d{10}\.0\.1000001\.0\.0\.0$`).MatchString(fileID) {
+		t.Errorf("file ID %q", fileID)
+	}
+	if exp := strings.Split(fileID, ".")[2]; exp != fmt.Sprint(fixedNow.Add(24*time.Hour).Unix()) {
+		t.Errorf("file ID %q does not expire 24 hours after creation", fileID)
+	}
+	create, upload := s.Requests()[0], s.Requests()[1]
+	if create.Host != lineworkstest.HostAPI || create.Method != http.MethodPost || create.Path != "/v1.0/bots/"+botID+"/attachments" ||
+		upload.Host != lineworkstest.HostStorage || upload.Path != lineworkstest.DerivedPath(fileID)+"%E9%80%B1%E5%A0%B1.pdf" || upload.Status != 200 {
+		t.Fatalf("requests %+v\n%+v", create, upload)
+	}
+	loc := get(t, noRedirect, attachmentURL(s, botID, fileID), access).header.Get("Location")
+	for _, u := range []string{s.DerivedURL(fileID), loc} {
+		r := get(t, noRedirect, u, access)
+		if r.status != 200 || !bytes.Equal(r.raw, content) || r.header.Get("Content-Type") != "application/pdf" ||
+			!strings.Contains(r.header.Get("Content-Disposition"), "%E9%80%B1%E5%A0%B1.pdf") {
+			t.Errorf("download %s: %d %v %q", u, r.status, r.header, r.raw)
+		}
+	}
+
+	// The upload URL works once.
+	uploadURL := s.StorageURL() + upload.Path
+	post := func(u, token, field string) reply {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		w, _ := mw.CreateFormFile(field, "a.txt")
+		_, _ = w.Write([]byte("again"))
+		_ = mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, u, &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return do(t, noRedirect, req)
+	}
+	if r := post(uploadURL, access, "Filedata"); r.status != 403 {
+		t.Errorf("second upload: %d %s", r.status, r.raw)
+	}
+
+	// Refusals of the create call and of the upload.
+	createReq := func(body, contentType, token string) *http.Request {
+		req, _ := http.NewRequest(http.MethodPost, s.APIURL()+"/bots/"+botID+"/attachments", strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("Authorization", "Bearer "+token)
+		return req
+	}
+	for name, tc := range map[string]struct {
+		req    *http.Request
+		status int
+		code   string
+	}{
+		"no fileName":  {createReq(`{}`, "application/json", access), 400, "INVALID_PARAMETER"},
+		"not JSON":     {createReq(`fileName=a`, "application/x-www-form-urlencoded", access), 400, "INVALID_PARAMETER"},
+		"no bot scope": {createReq(`{"fileName":"a"}`, "application/json", s.IssueAccessToken(clientID, "user.read")), 403, "FORBIDDEN"},
+		"bad token":    {createReq(`{"fileName":"a"}`, "application/json", "nope"), 401, "UNAUTHORIZED"},
+	} {
+		t.Run(name, func(t *testing.T) { wantAPIError(t, do(t, noRedirect, tc.req), tc.status, tc.code) })
+	}
+	r := do(t, noRedirect, createReq(`{"fileName":"b.txt"}`, "application/json", access))
+	uploadURL, _ = r.body["uploadUrl"].(string)
+	if r := post(uploadURL, "", "Filedata"); r.status != 401 {
+		t.Errorf("upload without a token: %d", r.status)
+	}
+	if r := post(uploadURL, access, "file"); r.status != 400 {
+		t.Errorf("upload without a Filedata part: %d %s", r.status, r.raw)
+	}
+
+	// Uploaded files are gone after 24 hours.
+	mu.Lock()
+	now = now.Add(24 * time.Hour)
+	mu.Unlock()
+	wantAPIError(t, get(t, noRedirect, attachmentURL(s, botID, fileID), s.IssueAccessToken(clientID)), 404, "NOT_FOUND")
+	if r := post(uploadURL, s.IssueAccessToken(clientID), "Filedata"); r.status != 403 {
+		t.Errorf("upload after 24 hours: %d", r.status)
+	}
+}
+
+// Every response carries the emulator's clock in its Date header, which is
+// what a client compares its own clock with.
+func TestDateHeaderFollowsTheEmulatorsClock(t *testing.T) {
+	s := newServer(t)
+	fixClock(s)
+	for _, u := range []string{tokenURL(s), attachmentURL(s, botID, fileID), s.DerivedURL(fileID)} {
+		if got := get(t, noRedirect, u, "").header.Get("Date"); got != "Wed, 16 Jul 2025 08:21:35 GMT" {
+			t.Errorf("%s: Date %q", u, got)
+		}
+	}
+}
+
+// A token used after its expiry is counted, on the API and storage hosts.
+func TestExpiredTokenRequests(t *testing.T) {
+	s := newServer(t)
+	now := fixedNow
+	var mu sync.Mutex
+	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	s.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
+	access := s.IssueAccessToken(clientID)
+	get(t, noRedirect, attachmentURL(s, botID, fileID), access)
+	get(t, noRedirect, attachmentURL(s, botID, fileID), "unknown")
+	if n := s.ExpiredTokenRequests(); n != 0 {
+		t.Fatalf("%d expired-token requests before expiry", n)
+	}
+	mu.Lock()
+	now = now.Add(24 * time.Hour)
+	mu.Unlock()
+	get(t, noRedirect, attachmentURL(s, botID, fileID), access)
+	get(t, noRedirect, s.DerivedURL(fileID), access)
+	if n := s.ExpiredTokenRequests(); n != 2 {
+		t.Fatalf("%d expired-token requests, want 2", n)
+	}
+}
+
+// Faults are injected where the seed says, the same in every run, never on
+// the auth host, and never more than MaxInARow in a row for one request.
+func TestInjectFaults(t *testing.T) {
+	run := func(seed uint64) []int {
+		s := newServer(t)
+		s.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
+		access := s.IssueAccessToken(clientID)
+		s.InjectFaults(lineworkstest.Faults{Seed: seed, TooManyRequests: 0.3, Unavailable: 0.3, Reset: 2, MaxInARow: 2})
+		var statuses []int
+		inARow := 0
+		for range 60 {
+			r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
+			statuses = append(statuses, r.status)
+			switch r.status {
+			case 302:
+				inARow = 0
+			case 429:
+				inARow++
+				wantRateLimitHeaders(t, r, "240", "0", "2", "240")
+			case 503:
+				inARow++
+				wantAPIError(t, r, 503, "SERVICE_UNAVAILABLE")
+			default:
+				t.Fatalf("status %d", r.status)
+			}
+			if inARow > 2 {
+				t.Fatalf("%d faults in a row", inARow)
+			}
+			if r := get(t, noRedirect, s.DerivedURL(fileID), access); r.status == 429 {
+				t.Fatal("429 on the storage host")
+			}
+		}
+		if r := postForm(t, tokenURL(s), jwtForm(sign(t, jwt.SigningMethodRS256, lineworkstest.TestKey(0), appClaims(time.Now())))); r.status != 200 {
+			t.Fatalf("token endpoint: %d", r.status)
+		}
+		tooMany, unavailable := s.InjectedFaults()
+		if tooMany == 0 || unavailable == 0 {
+			t.Fatalf("injected %d 429s and %d 503s", tooMany, unavailable)
+		}
+		return statuses
+	}
+	first, again, other := run(7), run(7), run(8)
+	if fmt.Sprint(first) != fmt.Sprint(again) {
+		t.Errorf("seed 7 gave\n%v\nthen\n%v", first, again)
+	}
+	if fmt.Sprint(first) == fmt.Sprint(other) {
+		t.Error("seeds 7 and 8 gave the same faults")
+	}
+}
+
+// Through Transport, the emulator answers under the service's host names,
+// over https with a certificate the transport trusts, and nothing else is
+// reachable.
+func TestTransportServesTheProductionHostNames(t *testing.T) {
+	s := newServer(t)
+	s.AddAttachment(botID, fileID, lineworkstest.Attachment{FileName: "a.txt", Content: []byte("x")})
+	c := &http.Client{Transport: s.Transport(), CheckRedirect: noRedirect.CheckRedirect}
+	r, err := fetch(c, newPost("https://auth.worksmobile.com/oauth2/v2.0/token", jwtForm(sign(t, jwt.SigningMethodRS256, lineworkstest.TestKey(0), appClaims(time.Now())))))
+	if err != nil || r.status != 200 {
+		t.Fatalf("token: %v %d %s", err, r.status, r.raw)
+	}
+	access := r.body["access_token"].(string)
+
+	r, err = fetch(c, newGet("https://www.worksapis.com/v1.0/bots/"+botID+"/attachments/"+fileID, access))
+	if err != nil || r.status != 302 {
+		t.Fatalf("API: %v %d", err, r.status)
+	}
+	loc, _ := url.Parse(r.header.Get("Location"))
+	if loc.Scheme != "https" || loc.Host != "jp1-apis-storage.worksmobile.com" || !strings.HasPrefix(loc.Path, lineworkstest.SignedPathPrefix) {
+		t.Errorf("Location %s, want the regional storage host", loc)
+	}
+	for _, u := range []string{loc.String(), "https://apis-storage.worksmobile.com" + lineworkstest.DerivedPath(fileID), "http://apis-storage.worksmobile.com" + lineworkstest.DerivedPath(fileID)} {
+		if r, err := fetch(c, newGet(u, access)); err != nil || r.status != 200 || string(r.raw) != "x" {
+			t.Errorf("%s: %v %d", u, err, r.status)
+		}
+	}
+	for _, u := range []string{"https://example.com/", "https://worksmobile.com.evil.example/", "https://www.worksapis.com:8443/"} {
+		if _, err := fetch(c, newGet(u, "")); err == nil {
+			t.Errorf("%s was reachable", u)
+		}
+	}
+	// The emulator's certificate is trusted by its transport only.
+	if _, err := fetch(http.DefaultClient, newGet(strings.Replace(s.APIURL(), "http://", "https://", 1), "")); err == nil {
+		t.Error("plain listener answered https")
+	}
+}
+
+func TestContentDispositionStyles(t *testing.T) {
+	s := newServer(t)
+	s.AddAttachment(botID, fileID, lineworkstest.Attachment{FileName: `週報 "1".pdf`, Content: []byte("x")})
+	access := s.IssueAccessToken(clientID)
+	for style, want := range map[lineworkstest.DispositionStyle]string{
+		lineworkstest.DispositionRFC6266:        `attachment; filename="__ _1_.pdf"; filename*=UTF-8''%E9%80%B1%E5%A0%B1%20%221%22.pdf`,
+		lineworkstest.DispositionQuotedUTF8:     `attachment; filename="週報 \"1\".pdf"`,
+		lineworkstest.DispositionUnquoted:       `attachment; filename=週報 "1".pdf`,
+		lineworkstest.DispositionPercentEncoded: `attachment; filename="%E9%80%B1%E5%A0%B1%20%221%22.pdf"`,
+	} {
+		s.SetContentDisposition(style)
+		if got := get(t, noRedirect, s.DerivedURL(fileID), access).header.Get("Content-Disposition"); got != want {
+			t.Errorf("style %d: %s, want %s", style, got, want)
+		}
 	}
 }
 
