@@ -5,9 +5,11 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -197,4 +199,49 @@ data "lineworks_jwt_assertion" "test" {}
 `, testClientID, testAccount, env.keyPath),
 		ExpectError: errorText("LINE WORKS setting not known yet: client_id", "comes from a value Terraform does not know during this phase"),
 	})
+}
+
+// Every request says which provider and which Terraform sent it: the version
+// the provider was built as, and the version of the CLI running the test.
+func TestAccProvider_userAgent(t *testing.T) {
+	env := newAccEnv(t)
+	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
+	want := "terraform-provider-lineworks/test Terraform/" + cliVersion(t)
+	env.test(t, resource.TestStep{
+		Config: env.provider() + attachmentConfig(testFileID) + echoAccessToken,
+		Check: func(*terraform.State) error {
+			for _, host := range []string{lineworkstest.HostAuth, lineworkstest.HostAPI, lineworkstest.HostStorage} {
+				if env.emu.CountRequests(host, "") == 0 {
+					return fmt.Errorf("no request reached the %s host", host)
+				}
+			}
+			for _, r := range env.emu.Requests() {
+				if got := r.Header.Get("User-Agent"); got != want {
+					return fmt.Errorf("%s %s %s: User-Agent %q, want %q", r.Host, r.Method, r.Path, got, want)
+				}
+			}
+			return nil
+		},
+	})
+}
+
+// cliVersion is the version of the terraform (or OpenTofu) binary the
+// acceptance tests run, as terraform-plugin-testing finds it.
+func cliVersion(t *testing.T) string {
+	t.Helper()
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		cli = "terraform"
+	}
+	out, err := exec.Command(cli, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", cli, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
+		t.Fatalf("%s version -json: %v in %s", cli, err, out)
+	}
+	return v.Version
 }
