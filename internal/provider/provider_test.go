@@ -5,11 +5,9 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -223,25 +221,4 @@ func TestAccProvider_userAgent(t *testing.T) {
 			return nil
 		},
 	})
-}
-
-// cliVersion is the version of the terraform (or OpenTofu) binary the
-// acceptance tests run, as terraform-plugin-testing finds it.
-func cliVersion(t *testing.T) string {
-	t.Helper()
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		cli = "terraform"
-	}
-	out, err := exec.Command(cli, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version -json: %v", cli, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
-		t.Fatalf("%s version -json: %v in %s", cli, err, out)
-	}
-	return v.Version
 }
