@@ -158,8 +158,11 @@ var cliVersionOnce = sync.OnceValues(func() (string, error) {
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
-	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
-		return "", fmt.Errorf("%s version -json: %v in %s", cli, err, out)
+	if err := json.Unmarshal(out, &v); err != nil {
+		return "", fmt.Errorf("%s version -json: %w", cli, err)
+	}
+	if v.Version == "" {
+		return "", fmt.Errorf("%s version -json gave no terraform_version: %s", cli, out)
 	}
 	return v.Version, nil
 })
