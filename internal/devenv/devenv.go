@@ -100,9 +100,14 @@ func NewTenant(dir, providerDir string) (*Tenant, error) {
 func (t *Tenant) Close() { t.Emulator.Close() }
 
 // Terraform returns `terraform -chdir=workdir args...` in the tenant's
-// environment, plus extra variables.
+// environment, plus extra variables. TF_ACC_TERRAFORM_PATH, as for
+// terraform-plugin-testing, names another CLI (another version, OpenTofu).
 func (t *Tenant) Terraform(ctx context.Context, workdir string, extraEnv []string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "terraform", append([]string{"-chdir=" + workdir}, args...)...)
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		cli = "terraform"
+	}
+	cmd := exec.CommandContext(ctx, cli, append([]string{"-chdir=" + workdir}, args...)...)
 	cmd.Env = append(append([]string{}, t.env...), extraEnv...)
 	return cmd
 }

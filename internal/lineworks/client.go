@@ -50,6 +50,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = discardLogger{}
 	}

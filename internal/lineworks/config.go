@@ -24,6 +24,10 @@ const (
 	DefaultMaxRetries     = 4
 )
 
+// DefaultUserAgent is sent when Config.UserAgent is empty, so that LINE WORKS
+// support and proxies can still tell this client from any other Go program.
+const DefaultUserAgent = "terraform-provider-lineworks"
+
 // DefaultScopes is what a token is issued for when no scopes are given:
 // "bot" covers the bot APIs, attachment downloads included.
 var DefaultScopes = []string{"bot"}
@@ -64,6 +68,11 @@ type Config struct {
 	// retries when the service does not say how long to wait.
 	MinRetryWait time.Duration
 	MaxRetryWait time.Duration
+
+	// UserAgent goes out with every request, such as
+	// "terraform-provider-lineworks/0.1.0 Terraform/1.11.4". Defaults to
+	// DefaultUserAgent.
+	UserAgent string
 
 	Now    func() time.Time // defaults to time.Now
 	Logger Logger           // defaults to discarding

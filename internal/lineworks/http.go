@@ -94,13 +94,15 @@ func readErrorBody(resp *http.Response) []byte {
 	return b
 }
 
-// do sends req with retries. A nil response comes with an error, which
-// never quotes the URL's query: net/http's errors do, and a signed storage
-// URL carries a credential there.
+// do sends req with retries and the client's User-Agent: every request goes
+// through here. A nil response comes with an error, which never quotes the
+// URL's query: net/http's errors do, and a signed storage URL carries a
+// credential there.
 func (c *Client) do(req *retryablehttp.Request) (*http.Response, error) {
 	if err := c.freshen(req.Request); err != nil {
 		return nil, err
 	}
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if resp != nil {

@@ -206,6 +206,7 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		ServerID:         stringSetting(m.ServerID, envServerID),
 		ConsumerKey:      stringSetting(m.ConsumerKey, envConsumerKey),
 		MaxRetries:       lineworks.DefaultMaxRetries,
+		UserAgent:        userAgent(p.version, req.TerraformVersion),
 		Now:              p.now,
 		Logger:           tflogLogger{},
 	}
@@ -301,6 +302,16 @@ func addConfigErrors(diags *diag.Diagnostics, err error) {
 		src := settingSources[se.Setting]
 		diags.AddAttributeError(path.Root(src.attr), "Invalid LINE WORKS endpoint", fmt.Sprintf("%s (from %s or %s).", se.Err, src.attr, src.env))
 	}
+}
+
+// userAgent names this provider and the Terraform running it, so that LINE
+// WORKS support and the user's proxies can tell where a request came from.
+func userAgent(providerVersion, terraformVersion string) string {
+	ua := "terraform-provider-lineworks/" + providerVersion
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
 }
 
 // unknownSettings are the client settings configured from values Terraform

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -196,5 +197,35 @@ provider "lineworks" {
 data "lineworks_jwt_assertion" "test" {}
 `, testClientID, testAccount, env.keyPath),
 		ExpectError: errorText("LINE WORKS setting not known yet: client_id", "comes from a value Terraform does not know during this phase"),
+	})
+}
+
+// Every request says which provider and which Terraform sent it: the version
+// the provider was built as, and the version the CLI running the test gives
+// providers. Terraform gives its own; OpenTofu 1.12+ gives the Terraform
+// version whose provider features it supports (1.12 says 1.13.0), so there
+// only the shape is checked.
+func TestAccProvider_userAgent(t *testing.T) {
+	env := newAccEnv(t)
+	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
+	want := regexp.MustCompile("^" + regexp.QuoteMeta("terraform-provider-lineworks/test Terraform/"+cliVersion(t)) + "$")
+	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
+		want = regexp.MustCompile(`^terraform-provider-lineworks/test Terraform/\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
+	}
+	env.test(t, resource.TestStep{
+		Config: env.provider() + attachmentConfig(testFileID) + echoAccessToken,
+		Check: func(*terraform.State) error {
+			for _, host := range []string{lineworkstest.HostAuth, lineworkstest.HostAPI, lineworkstest.HostStorage} {
+				if env.emu.CountRequests(host, "") == 0 {
+					return fmt.Errorf("no request reached the %s host", host)
+				}
+			}
+			for _, r := range env.emu.Requests() {
+				if got := r.Header.Get("User-Agent"); !want.MatchString(got) {
+					return fmt.Errorf("%s %s %s: User-Agent %q, want %s", r.Host, r.Method, r.Path, got, want)
+				}
+			}
+			return nil
+		},
 	})
 }
