@@ -62,8 +62,9 @@ func TestEveryRequestCarriesTheUserAgent(t *testing.T) {
 		{lineworkstest.HostAuth, "/oauth2/v2.0/revoke", 1},
 		{lineworkstest.HostAuth, "/b/" + testAPIID + "/server/token", 1},
 		{lineworkstest.HostAuth, "/ba/" + testAPIID + "/service/token/refresh", 1},
-		{lineworkstest.HostAPI, "/v1.0/bots/", 3}, // 429, its retry, and the 401
-		{lineworkstest.HostStorage, "/k/emsg/r/", 2},
+		{lineworkstest.HostAPI, "/v1.0/bots/", 3},                      // 429, its retry, and the 401
+		{lineworkstest.HostStorage, lineworkstest.SignedPathPrefix, 1}, // the redirect's signed URL
+		{lineworkstest.HostStorage, "/k/emsg/r/", 1},                   // the derived URL, after the 401
 	} {
 		if n := f.emu.CountRequests(want.host, want.prefix); n < want.atLeast {
 			t.Errorf("%d requests to %s %s, want at least %d", n, want.host, want.prefix, want.atLeast)
