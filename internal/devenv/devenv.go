@@ -43,10 +43,17 @@ type Tenant struct {
 	env           []string
 }
 
+// Override is one more dev_overrides entry: a provider source served from a
+// directory holding its binary.
+type Override struct {
+	Source, Dir string
+}
+
 // NewTenant starts the emulator and writes the private key and a CLI
 // configuration into dir. providerDir holds the built
-// terraform-provider-lineworks binary.
-func NewTenant(dir, providerDir string) (*Tenant, error) {
+// terraform-provider-lineworks binary; more overrides serve other providers
+// a configuration uses, which cannot be installed here.
+func NewTenant(dir, providerDir string, more ...Override) (*Tenant, error) {
 	key := lineworkstest.GenerateKey()
 	t := &Tenant{
 		Emulator:      lineworkstest.NewServer(),
@@ -68,8 +75,11 @@ func NewTenant(dir, providerDir string) (*Tenant, error) {
 	}
 	keyPath := filepath.Join(dir, "private_20261122.key")
 	cliConfig := filepath.Join(dir, "terraformrc")
-	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"lineworks-community/lineworks", providerDir)
+	var entries strings.Builder
+	for _, o := range append([]Override{{"lineworks-community/lineworks", providerDir}}, more...) {
+		fmt.Fprintf(&entries, "    %q = %q\n", o.Source, o.Dir)
+	}
+	overrides := "provider_installation {\n  dev_overrides {\n" + entries.String() + "  }\n  direct {}\n}\n"
 	for name, content := range map[string][]byte{keyPath: t.PrivateKeyPEM, cliConfig: []byte(overrides)} {
 		if err := os.WriteFile(name, content, 0o600); err != nil {
 			t.Close()

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -50,9 +49,9 @@ type run struct {
 	output bytes.Buffer // everything terraform printed
 }
 
-func newRun(t *testing.T, configSource string) *run {
+func newRun(t *testing.T, configSource string, more ...devenv.Override) *run {
 	t.Helper()
-	tenant, err := devenv.NewTenant(filepath.Join(t.TempDir(), "tenant"), providerDir)
+	tenant, err := devenv.NewTenant(filepath.Join(t.TempDir(), "tenant"), providerDir, more...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,62 +259,6 @@ func TestREADMEExampleValidates(t *testing.T) {
 		t.Fatalf("terraform validate:\n%s", out)
 	}
 }
-
-// The bot types' examples must be configurations Terraform accepts. An
-// example that needs another provider (hashicorp/time for scheduled secret
-// rotation) cannot be validated offline: it is skipped, by name, saying so.
-func TestBotExamplesValidate(t *testing.T) {
-	for _, dir := range []string{
-		"resources/lineworks_bot",
-		"resources/lineworks_bot_domain",
-		"resources/lineworks_bot_secret",
-		"data-sources/lineworks_bot",
-		"functions/callback_signature",
-	} {
-		t.Run(dir, func(t *testing.T) {
-			src := filepath.Join("..", "..", "examples", filepath.FromSlash(dir))
-			files, err := filepath.Glob(filepath.Join(src, "*.tf"))
-			if err != nil || len(files) == 0 {
-				t.Fatalf("no example in %s", src)
-			}
-			var all strings.Builder
-			for _, f := range files {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				all.Write(b)
-			}
-			if other := otherProviders(all.String()); len(other) > 0 {
-				t.Skipf("needs %s, which cannot be installed offline", strings.Join(other, ", "))
-			}
-			r := newRun(t, src)
-			if !strings.Contains(all.String(), "required_providers") {
-				providers := "terraform {\n  required_providers {\n    lineworks = { source = \"lineworks-community/lineworks\" }\n  }\n}\n"
-				if err := os.WriteFile(filepath.Join(r.config, "providers.tf"), []byte(providers), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if out := r.terraform(nil, "validate", "-no-color"); !strings.Contains(out, "The configuration is valid") {
-				t.Fatalf("terraform validate:\n%s", out)
-			}
-		})
-	}
-}
-
-// otherProviders lists the provider sources a configuration requires other
-// than this one.
-func otherProviders(config string) []string {
-	var out []string
-	for _, m := range sourceLine.FindAllStringSubmatch(config, -1) {
-		if m[1] != "lineworks-community/lineworks" {
-			out = append(out, m[1])
-		}
-	}
-	return out
-}
-
-var sourceLine = regexp.MustCompile(`(?m)^\s*source\s*=\s*"([^"]+)"`)
 
 // The API 1.0 resources keep working against an endpoint that still serves
 // API 1.0, and terraform shows, for each, a warning that the real service

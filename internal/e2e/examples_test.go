@@ -4,28 +4,41 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/devenv"
 )
 
 // ourSource is this provider's registry address, as examples write it.
 const ourSource = "lineworks-community/lineworks"
+
+// companions are the other providers examples may use (hashicorp/time for
+// scheduled secret rotation), each with the Go module that builds it at a
+// pinned version. They are built through the Go module proxy, as every tool
+// here is, and served through dev_overrides like this provider, so their
+// examples are validated offline too.
+var companions = map[string]string{
+	"hashicorp/time": "github.com/hashicorp/terraform-provider-time@v0.14.2",
+}
 
 // Every directory under examples/ that holds .tf files is a configuration
 // Terraform accepts: `terraform validate` through dev_overrides, with what a
 // root module around the snippet would declare (this provider's source, the
 // variables the snippet uses) declared for it. Directories
 // are discovered, so examples added later are covered without editing this
-// test. An example that needs another provider cannot be validated offline
-// (no registry here, and dev_overrides covers only this provider): it is
+// test. An example that needs a provider other than this one and the
+// companions cannot be validated offline (there is no registry here): it is
 // skipped, saying which provider, and listed at the end.
 func TestExamplesValidate(t *testing.T) {
 	root := filepath.Join("..", "..", "examples")
@@ -68,7 +81,11 @@ func TestExamplesValidate(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(config, "zz_validate.tf"), []byte(ex.missingDeclarations()), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			r := newRun(t, config)
+			var overrides []devenv.Override
+			for _, source := range ex.companionsUsed() {
+				overrides = append(overrides, devenv.Override{Source: source, Dir: companionDir(t, source)})
+			}
+			r := newRun(t, config, overrides...)
 			if out := r.terraform(nil, "validate", "-no-color"); !strings.Contains(out, "The configuration is valid") {
 				t.Fatalf("terraform validate:\n%s", out)
 			}
@@ -131,8 +148,11 @@ ephemeral "lineworks_access_token" "t" {
 	if ex, err = inspectExample(dir); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := ex.cannotValidate(), "needs provider Mastercard/restapi, time: it cannot be installed offline"; got != want {
+	if got, want := ex.cannotValidate(), "needs provider Mastercard/restapi: it cannot be installed offline"; got != want {
 		t.Errorf("cannotValidate() = %q, want %q", got, want)
+	}
+	if got := ex.companionsUsed(); !slices.Equal(got, []string{"hashicorp/time"}) {
+		t.Errorf("companionsUsed() = %q, want hashicorp/time (time_rotating, source implied)", got)
 	}
 	if got := ex.missingDeclarations(); strings.Contains(got, "required_providers") {
 		t.Errorf("lineworks is required by the example, yet declared again:\n%s", got)
@@ -265,7 +285,7 @@ func (ex *example) cannotValidate() string {
 	for local, source := range ex.providers {
 		ours := source == ourSource || strings.HasSuffix(source, "/"+ourSource) || (source == "" && local == "lineworks")
 		builtin := local == "terraform" && (source == "" || strings.HasSuffix(source, "builtin/terraform"))
-		if ours || builtin {
+		if _, companion := companions[registrySource(local, source)]; ours || builtin || companion {
 			continue
 		}
 		if source == "" {
@@ -281,6 +301,50 @@ func (ex *example) cannotValidate() string {
 		return "calls a module, which needs terraform init"
 	}
 	return ""
+}
+
+// companionsUsed are the companion providers the example uses, by source.
+func (ex *example) companionsUsed() []string {
+	var out []string
+	for local, source := range ex.providers {
+		if s := registrySource(local, source); companions[s] != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// registrySource is a provider's source as namespace/type: a provider that
+// is not in required_providers is hashicorp's, as Terraform assumes.
+func registrySource(local, source string) string {
+	if source == "" {
+		source = "hashicorp/" + local
+	}
+	return strings.TrimPrefix(strings.ToLower(source), "registry.terraform.io/")
+}
+
+// companionBuilds holds one build per companion for the whole test binary.
+var companionBuilds sync.Map // source -> func() (string, error)
+
+// companionDir builds a companion provider once, with go install at its
+// pinned version, and returns the directory holding its binary.
+func companionDir(t *testing.T, source string) string {
+	t.Helper()
+	build, _ := companionBuilds.LoadOrStore(source, sync.OnceValues(func() (string, error) {
+		dir := filepath.Join(providerDir, "companions", strings.ReplaceAll(source, "/", "_"))
+		cmd := exec.Command("go", "install", companions[source])
+		cmd.Env = append(os.Environ(), "GOBIN="+dir)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go install %s: %w\n%s", companions[source], err, out)
+		}
+		return dir, nil
+	}))
+	dir, err := build.(func() (string, error))()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // missingDeclarations is what a root module around the example would
