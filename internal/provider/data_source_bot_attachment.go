@@ -147,13 +147,7 @@ func (d *botAttachmentDataSource) Configure(_ context.Context, req datasource.Co
 func (d *botAttachmentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m botAttachmentModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data.accessTokenUnknown {
-		resp.Diagnostics.AddError("LINE WORKS access token not known yet",
-			"The provider's access_token comes from a value Terraform does not know during this phase, so the attachment cannot be downloaded yet. "+
-				"Configure access_token from an ephemeral value (such as ephemeral.lineworks_access_token), which is known during plan.")
+	if resp.Diagnostics.HasError() || !d.data.apiReady(&resp.Diagnostics) {
 		return
 	}
 	ctx = d.data.logContext(ctx)
