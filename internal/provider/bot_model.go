@@ -4,6 +4,7 @@ package provider
 // conversions to and from the client's types, and the bot ID's shape.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -152,22 +154,21 @@ func (m *botModel) patch(ctx context.Context, state *botModel, diags *diag.Diagn
 			p.DefaultRichmenuID = &v
 		}
 	}
-	if !m.I18nBotNames.Equal(state.I18nBotNames) && !m.I18nBotNames.IsUnknown() {
-		changed = true
-		v := i18nBotNames(byLanguage(ctx, m.I18nBotNames, diags))
-		p.I18nBotNames = &v
-	}
-	if !m.I18nDescriptions.Equal(state.I18nDescriptions) && !m.I18nDescriptions.IsUnknown() {
-		changed = true
-		v := i18nDescriptions(byLanguage(ctx, m.I18nDescriptions, diags))
-		p.I18nDescriptions = &v
-	}
-	if !m.I18nPhotoURLs.Equal(state.I18nPhotoURLs) && !m.I18nPhotoURLs.IsUnknown() {
-		changed = true
-		v := i18nPhotoURLs(byLanguage(ctx, m.I18nPhotoURLs, diags))
-		p.I18nPhotoURLs = &v
-	}
+	p.I18nBotNames = i18nPatch(ctx, m.I18nBotNames, state.I18nBotNames, i18nBotNames, &changed, diags)
+	p.I18nDescriptions = i18nPatch(ctx, m.I18nDescriptions, state.I18nDescriptions, i18nDescriptions, &changed, diags)
+	p.I18nPhotoURLs = i18nPatch(ctx, m.I18nPhotoURLs, state.I18nPhotoURLs, i18nPhotoURLs, &changed, diags)
 	return p, changed, needReplace
+}
+
+// i18nPatch is the patch of one i18n map: nil when it did not change, else
+// every entry (an empty list clears it), and then changed is set.
+func i18nPatch[T any](ctx context.Context, plan, old types.Map, toAPI func([]languageValue) []T, changed *bool, diags *diag.Diagnostics) *[]T {
+	if plan.Equal(old) || plan.IsUnknown() {
+		return nil
+	}
+	*changed = true
+	v := toAPI(byLanguage(ctx, plan, diags))
+	return &v
 }
 
 // setBot sets every attribute from the service's bot, so that a change made
@@ -219,21 +220,19 @@ func optionalTime(t time.Time) types.String {
 
 // stringsOf is a set's strings, sorted; nil when the set is null or unknown.
 func stringsOf(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	var out []string
-	diags.Append(s.ElementsAs(ctx, &out, false)...)
-	slices.Sort(out)
-	return out
+	return elementsOf[string](ctx, s, diags)
 }
 
 // int64sOf is a set's numbers, sorted; nil when the set is null or unknown.
 func int64sOf(ctx context.Context, s types.Set, diags *diag.Diagnostics) []int64 {
+	return elementsOf[int64](ctx, s, diags)
+}
+
+func elementsOf[T cmp.Ordered](ctx context.Context, s types.Set, diags *diag.Diagnostics) []T {
 	if s.IsNull() || s.IsUnknown() {
 		return nil
 	}
-	var out []int64
+	var out []T
 	diags.Append(s.ElementsAs(ctx, &out, false)...)
 	slices.Sort(out)
 	return out
@@ -297,27 +296,23 @@ func i18nPhotoURLs(values []languageValue) []lineworks.I18nPhotoURL {
 // stringSet is values as a set. No values give an empty set when prior is
 // one, and null otherwise.
 func stringSet(ctx context.Context, prior types.Set, values []string, diags *diag.Diagnostics) types.Set {
-	if len(values) == 0 && !keepEmpty(prior) {
-		return types.SetNull(types.StringType)
-	}
-	if values == nil {
-		values = []string{}
-	}
-	s, d := types.SetValueFrom(ctx, types.StringType, values)
-	diags.Append(d...)
-	return s
+	return setOf(ctx, types.StringType, prior, values, diags)
 }
 
 // int64Set is values as a set. No values give an empty set when prior is
 // one, and null otherwise (for allow_domains: every domain).
 func int64Set(ctx context.Context, prior types.Set, values []int64, diags *diag.Diagnostics) types.Set {
+	return setOf(ctx, types.Int64Type, prior, values, diags)
+}
+
+func setOf[T any](ctx context.Context, elem attr.Type, prior types.Set, values []T, diags *diag.Diagnostics) types.Set {
 	if len(values) == 0 && !keepEmpty(prior) {
-		return types.SetNull(types.Int64Type)
+		return types.SetNull(elem)
 	}
 	if values == nil {
-		values = []int64{}
+		values = []T{}
 	}
-	s, d := types.SetValueFrom(ctx, types.Int64Type, values)
+	s, d := types.SetValueFrom(ctx, elem, values)
 	diags.Append(d...)
 	return s
 }
