@@ -423,6 +423,21 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	return body, true
 }
 
+// readJSONObject reads the request body as a JSON object, or answers the
+// error and reports false. emptyOK takes an empty body as {}.
+func readJSONObject(w http.ResponseWriter, r *http.Request, emptyOK bool) (map[string]json.RawMessage, bool) {
+	body, ok := readBody(w, r)
+	if !ok {
+		return nil, false
+	}
+	obj, bad := jsonObject(r, body, emptyOK)
+	if bad != nil {
+		bad.write(w)
+		return nil, false
+	}
+	return obj, true
+}
+
 func notFoundBot(w http.ResponseWriter, id int64) {
 	apiError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Bot %d does not exist.", id))
 }
@@ -474,13 +489,8 @@ func (s *Server) serveBotCollection(w http.ResponseWriter, r *http.Request, t *t
 		s.listBots(w, r)
 		return
 	}
-	body, ok := readBody(w, r)
+	obj, ok := readJSONObject(w, r, false)
 	if !ok {
-		return
-	}
-	obj, bad := jsonObject(r, body, false)
-	if bad != nil {
-		bad.write(w)
 		return
 	}
 	var bot Bot
@@ -633,13 +643,8 @@ func (s *Server) serveBot(w http.ResponseWriter, r *http.Request, t *token, rawI
 			}
 		})
 	default:
-		body, ok := readBody(w, r)
+		obj, ok := readJSONObject(w, r, false)
 		if !ok {
-			return
-		}
-		obj, bad := jsonObject(r, body, false)
-		if bad != nil {
-			bad.write(w)
 			return
 		}
 		s.mutate(w, r, id, func() { s.updateBot(w, r.Method == http.MethodPut, id, obj) })
@@ -755,14 +760,8 @@ func (s *Server) serveBotDomain(w http.ResponseWriter, r *http.Request, t *token
 	}
 	var obj map[string]json.RawMessage
 	if r.Method != http.MethodDelete {
-		body, ok := readBody(w, r)
-		if !ok {
-			return
-		}
-		var bad *invalid
 		// inferred: an empty body is an empty object (both fields default to false).
-		if obj, bad = jsonObject(r, body, true); bad != nil {
-			bad.write(w)
+		if obj, ok = readJSONObject(w, r, true); !ok {
 			return
 		}
 	}
