@@ -60,14 +60,14 @@ func NewTenant(dir, providerDir string, more ...Override) (*Tenant, error) {
 		ClientSecret:  randomHex(20),
 		PrivateKeyPEM: lineworkstest.PKCS8PEM(key),
 	}
-	t.Emulator.RegisterApp(lineworkstest.App{
+	t.Emulator.Auth.RegisterApp(lineworkstest.App{
 		ClientID:         ClientID,
 		ClientSecret:     t.ClientSecret,
 		ServiceAccountID: ServiceAccountID,
 		PublicKey:        &key.PublicKey,
 		Scopes:           []string{"bot", "bot.message", "user.read"},
 	})
-	t.Emulator.AddAttachment(BotID, FileID, Report)
+	t.Emulator.Storage.AddAttachment(BotID, FileID, Report)
 
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Close()
@@ -132,8 +132,8 @@ func (t *Tenant) Secrets() []string {
 			secrets = append(secrets, line)
 		}
 	}
-	secrets = append(secrets, t.Emulator.IssuedTokens()...)
-	for _, r := range t.Emulator.Requests() {
+	secrets = append(secrets, t.Emulator.Auth.IssuedTokens()...)
+	for _, r := range t.Emulator.Requests.All() {
 		if a := r.Form.Get("assertion"); a != "" {
 			secrets = append(secrets, a)
 		}

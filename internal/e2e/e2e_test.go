@@ -78,7 +78,7 @@ func (r *run) terraform(extraEnv []string, args ...string) string {
 	return out.String()
 }
 
-func (r *run) count(host, prefix string) int { return r.tenant.Emulator.CountRequests(host, prefix) }
+func (r *run) count(host, prefix string) int { return r.tenant.Emulator.Requests.Count(host, prefix) }
 
 // The README's configuration, applied with TF_LOG=TRACE: no client secret,
 // key material, token or assertion may show in the CLI output, the TRACE
@@ -97,11 +97,11 @@ func TestApplyLeaksNoSecrets(t *testing.T) {
 	if n := r.count(lineworkstest.HostStorage, ""); n != 1 {
 		t.Errorf("%d downloads, want 1: apply must not read the data source again", n)
 	}
-	bots := r.tenant.Emulator.Bots()
+	bots := r.tenant.Emulator.Bots.List()
 	if len(bots) != 1 {
 		t.Fatalf("%d bots at the emulator, want the configuration's one", len(bots))
 	}
-	botSecret := r.tenant.Emulator.BotSecret(bots[0].BotID)
+	botSecret := r.tenant.Emulator.Bots.Secret(bots[0].BotID)
 	if botSecret == "" {
 		t.Fatal("the configuration issued no bot secret")
 	}
@@ -213,9 +213,9 @@ data "lineworks_bot_attachment" "many" {
 	}
 	r := newRun(t, dir)
 	for i := range n {
-		r.tenant.Emulator.AddAttachment(devenv.BotID, fmt.Sprintf("jp1.%d.1763865600.0.1000001.0.0.0", i), lineworkstest.Attachment{FileName: "f.bin", Size: 1 << 20})
+		r.tenant.Emulator.Storage.AddAttachment(devenv.BotID, fmt.Sprintf("jp1.%d.1763865600.0.1000001.0.0.0", i), lineworkstest.Attachment{FileName: "f.bin", Size: 1 << 20})
 	}
-	r.tenant.Emulator.HoldDownloads(n, time.Minute)
+	r.tenant.Emulator.Storage.HoldDownloads(n, time.Minute)
 
 	r.terraform(nil, "plan", "-input=false", "-no-color")
 
@@ -225,7 +225,7 @@ data "lineworks_bot_attachment" "many" {
 	if got := r.count(lineworkstest.HostStorage, ""); got != n {
 		t.Errorf("%d downloads, want %d", got, n)
 	}
-	if got := r.tenant.Emulator.MaxConcurrentDownloads(); got != n {
+	if got := r.tenant.Emulator.Storage.MaxConcurrentDownloads(); got != n {
 		t.Errorf("at most %d downloads ran at once, want %d", got, n)
 	}
 	for i := range n {
@@ -314,9 +314,9 @@ resource "terraform_data" "use" {
 	}
 	r := newRun(t, dir)
 	emu := r.tenant.Emulator
-	emu.RegisterLegacyServer(lineworkstest.LegacyServer{APIID: apiID, ServerID: serverID, PublicKey: &key.PublicKey})
-	emu.RegisterLegacyConsumer(lineworkstest.LegacyConsumer{APIID: apiID, ConsumerKey: consumerKey})
-	refresh := emu.IssueLegacyRefreshToken(apiID, consumerKey)
+	emu.Legacy.RegisterServer(lineworkstest.LegacyServer{APIID: apiID, ServerID: serverID, PublicKey: &key.PublicKey})
+	emu.Legacy.RegisterConsumer(lineworkstest.LegacyConsumer{APIID: apiID, ConsumerKey: consumerKey})
+	refresh := emu.Legacy.IssueRefreshToken(apiID, consumerKey)
 
 	// Human output folds similar warnings together; -json lists each.
 	out := r.terraform([]string{"TF_VAR_refresh_token=" + refresh}, "apply", "-auto-approve", "-input=false", "-json")

@@ -29,7 +29,7 @@ var report = lineworkstest.Attachment{
 }
 
 func (f *fixture) addReport() {
-	f.emu.AddAttachment(testBotID, testFileID, report)
+	f.emu.Storage.AddAttachment(testBotID, testFileID, report)
 }
 
 func sha256Hex(b []byte) string {
@@ -52,7 +52,7 @@ func TestDownloadFollowsTheRedirectWithTheToken(t *testing.T) {
 	if *att != want {
 		t.Fatalf("attachment = %+v\nwant         %+v", *att, want)
 	}
-	storage := f.emu.Requests()[2]
+	storage := f.emu.Requests.All()[2]
 	if storage.Host != lineworkstest.HostStorage || !strings.HasPrefix(storage.Header.Get("Authorization"), "Bearer ") {
 		t.Fatalf("the storage request went to %s with Authorization %t", storage.Host, storage.Header.Get("Authorization") != "")
 	}
@@ -60,15 +60,15 @@ func TestDownloadFollowsTheRedirectWithTheToken(t *testing.T) {
 	if !strings.HasPrefix(storage.Path, lineworkstest.SignedPathPrefix) || storage.Status != http.StatusOK {
 		t.Fatalf("the storage request went to %s (%d), want the signed Location", storage.Path, storage.Status)
 	}
-	if f.tokenRequests() != 1 || f.emu.CountRequests(lineworkstest.HostAPI, "") != 1 || f.emu.CountRequests(lineworkstest.HostStorage, "") != 1 {
-		t.Fatalf("requests: %+v", f.emu.Requests())
+	if f.tokenRequests() != 1 || f.emu.Requests.Count(lineworkstest.HostAPI, "") != 1 || f.emu.Requests.Count(lineworkstest.HostStorage, "") != 1 {
+		t.Fatalf("requests: %+v", f.emu.Requests.All())
 	}
 }
 
 func TestDownloadFallsBackWhenTheAPIAnswers401(t *testing.T) {
 	f := newFixture(t)
 	f.addReport()
-	f.emu.SetAPIAnswers401(true)
+	f.emu.Storage.SetAPIAnswers401(true)
 	var buf bytes.Buffer
 	att, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
 	if err != nil {
@@ -77,9 +77,9 @@ func TestDownloadFallsBackWhenTheAPIAnswers401(t *testing.T) {
 	if att.Method != DownloadFallback || buf.String() != string(report.Content) {
 		t.Fatalf("method %s content %q", att.Method, buf.String())
 	}
-	reqs := f.emu.Requests()
+	reqs := f.emu.Requests.All()
 	last := reqs[len(reqs)-1]
-	if last.Path != lineworkstest.DerivedPath(testFileID) || f.emu.CountRequests(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix) != 0 {
+	if last.Path != lineworkstest.DerivedPath(testFileID) || f.emu.Requests.Count(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix) != 0 {
 		t.Fatalf("fallback path = %s", last.Path)
 	}
 	// The 401 is answered with the same token: no token is re-issued for it.
@@ -104,7 +104,7 @@ func TestDownloadNeverSendsTheTokenToAForeignHost(t *testing.T) {
 		t.Run(location, func(t *testing.T) {
 			f := newFixture(t)
 			f.addReport()
-			f.emu.SetRedirectLocation(location)
+			f.emu.Storage.SetRedirectLocation(location)
 			var buf bytes.Buffer
 			att, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
 			if err != nil {
@@ -145,8 +145,8 @@ func TestDownloadWithTheDefaultEndpoints(t *testing.T) {
 	if att.Method != DownloadRedirect || buf.String() != string(report.Content) {
 		t.Fatalf("method %s, %d bytes", att.Method, buf.Len())
 	}
-	if f.emu.CountRequests(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix) != 1 || f.emu.CountRequests(lineworkstest.HostStorage, "/k/emsg/r/") != 0 {
-		t.Fatalf("requests %+v", f.emu.Requests())
+	if f.emu.Requests.Count(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix) != 1 || f.emu.Requests.Count(lineworkstest.HostStorage, "/k/emsg/r/") != 0 {
+		t.Fatalf("requests %+v", f.emu.Requests.All())
 	}
 }
 
@@ -156,7 +156,7 @@ func TestDownloadWithTheDefaultEndpoints(t *testing.T) {
 func TestDownloadNeverSendsTheTokenOverPlainHTTP(t *testing.T) {
 	f := newFixture(t)
 	f.addReport()
-	f.emu.SetLocationStyle(lineworkstest.LocationPlainHTTP)
+	f.emu.Storage.SetLocationStyle(lineworkstest.LocationPlainHTTP)
 	var buf bytes.Buffer
 	att, err := f.productionClient(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
 	if err != nil {
@@ -167,10 +167,10 @@ func TestDownloadNeverSendsTheTokenOverPlainHTTP(t *testing.T) {
 	}
 	// Through the emulator's transport the http Location is reachable: had
 	// the client followed it, the emulator would have seen the request.
-	if n := f.emu.CountRequests(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix); n != 0 {
+	if n := f.emu.Requests.Count(lineworkstest.HostStorage, lineworkstest.SignedPathPrefix); n != 0 {
 		t.Fatalf("the plain-http Location was requested %d times", n)
 	}
-	reqs := f.emu.Requests()
+	reqs := f.emu.Requests.All()
 	last := reqs[len(reqs)-1]
 	if last.Path != lineworkstest.DerivedPath(testFileID) || !strings.HasPrefix(last.Header.Get("Authorization"), "Bearer ") || last.Status != http.StatusOK {
 		t.Fatalf("last request %s %d", last.Path, last.Status)
@@ -201,7 +201,7 @@ func TestDownloadFallsBackWhenTheSignedURLHasExpired(t *testing.T) {
 		t.Fatalf("method %s", att.Method)
 	}
 	var statuses []int
-	for _, r := range f.emu.Requests() {
+	for _, r := range f.emu.Requests.All() {
 		if r.Host == lineworkstest.HostStorage {
 			statuses = append(statuses, r.Status)
 		}
@@ -274,12 +274,12 @@ func TestParseEndpointRefusesPlainHTTPBeyondLoopback(t *testing.T) {
 func TestDownloadRetriesRateLimitedRequests(t *testing.T) {
 	f := newFixture(t)
 	f.addReport()
-	f.emu.RateLimitNext(2, 0)
+	f.emu.Faults.RateLimitNext(2, 0)
 	var buf bytes.Buffer
 	if _, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.emu.CountRequests(lineworkstest.HostAPI, ""); n != 3 {
+	if n := f.emu.Requests.Count(lineworkstest.HostAPI, ""); n != 3 {
 		t.Fatalf("%d API requests, want 2 refused + 1", n)
 	}
 }
@@ -287,7 +287,7 @@ func TestDownloadRetriesRateLimitedRequests(t *testing.T) {
 func TestDownloadGivesUpOnPersistentRateLimit(t *testing.T) {
 	f := newFixture(t)
 	f.addReport()
-	f.emu.RateLimitNext(100, 0)
+	f.emu.Faults.RateLimitNext(100, 0)
 	_, err := f.client(t, func(c *Config) { c.MaxRetries = 2 }).DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests || !strings.Contains(err.Error(), "rate limit") {
@@ -328,7 +328,7 @@ func TestDownloadReissuesAStaleTokenOnce(t *testing.T) {
 	if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0); err != nil {
 		t.Fatal(err)
 	}
-	f.emu.ExpireAccessTokens() // the API now answers 403 UNAUTHORIZED
+	f.emu.Auth.ExpireAccessTokens() // the API now answers 403 UNAUTHORIZED
 	var buf bytes.Buffer
 	if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0); err != nil {
 		t.Fatal(err)
@@ -345,7 +345,7 @@ func TestParallelDownloadsReissueAStaleTokenOnlyOnce(t *testing.T) {
 	if _, err := c.Token(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	f.emu.ExpireAccessTokens()
+	f.emu.Auth.ExpireAccessTokens()
 	var wg sync.WaitGroup
 	for range 12 {
 		wg.Add(1)
@@ -367,7 +367,7 @@ func TestDownloadsRunInParallel(t *testing.T) {
 	f.addReport()
 	// Each storage download waits until 6 are in flight at once: serialised
 	// downloads would each wait out the timeout and the high-water mark would be 1.
-	f.emu.HoldDownloads(6, 20*time.Second)
+	f.emu.Storage.HoldDownloads(6, 20*time.Second)
 	c := f.client(t)
 	var wg sync.WaitGroup
 	for range 6 {
@@ -380,7 +380,7 @@ func TestDownloadsRunInParallel(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if got := f.emu.MaxConcurrentDownloads(); got != 6 {
+	if got := f.emu.Storage.MaxConcurrentDownloads(); got != 6 {
 		t.Fatalf("at most %d downloads were in flight at once, want 6", got)
 	}
 	if f.tokenRequests() != 1 {
@@ -391,7 +391,7 @@ func TestDownloadsRunInParallel(t *testing.T) {
 func TestDownloadWithAConfiguredToken(t *testing.T) {
 	f := newFixture(t)
 	f.addReport()
-	token := f.emu.IssueAccessToken(testClientID, "bot")
+	token := f.emu.Auth.IssueAccessToken(testClientID, "bot")
 	c := f.client(t, func(c *Config) {
 		*c = Config{AccessToken: token, APIEndpoint: c.APIEndpoint, StorageEndpoint: c.StorageEndpoint, AuthEndpoint: c.AuthEndpoint}
 	})
@@ -401,7 +401,7 @@ func TestDownloadWithAConfiguredToken(t *testing.T) {
 	if f.tokenRequests() != 0 {
 		t.Fatal("a token was issued although one was configured")
 	}
-	f.emu.ExpireAccessTokens()
+	f.emu.Auth.ExpireAccessTokens()
 	_, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
 	if !errors.Is(err, ErrStaticTokenRejected) || strings.Contains(err.Error(), token) {
 		t.Fatalf("err = %v", err)
@@ -440,7 +440,7 @@ func TestDownloadRefusesIDsThatLeaveTheirPath(t *testing.T) {
 			t.Errorf("bot ID %q: err = %v", id, err)
 		}
 	}
-	if n := len(f.emu.Requests()); n != 0 {
+	if n := len(f.emu.Requests.All()); n != 0 {
 		t.Fatalf("%d requests were sent for invalid IDs", n)
 	}
 }
@@ -451,7 +451,7 @@ func TestDownloadToFileWritesAtomically(t *testing.T) {
 	for i := range binary {
 		binary[i] = byte(i * 7)
 	}
-	f.emu.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "data.bin", Content: binary})
+	f.emu.Storage.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "data.bin", Content: binary})
 	dir := t.TempDir()
 	name := filepath.Join(dir, "new", "nested", "data.bin")
 
@@ -471,8 +471,8 @@ func TestDownloadToFileWritesAtomically(t *testing.T) {
 
 func TestFailedDownloadLeavesTheExistingFileAlone(t *testing.T) {
 	f := newFixture(t)
-	f.emu.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "big.bin", Size: 1 << 20})
-	f.emu.SetTruncateDownloads(true)
+	f.emu.Storage.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "big.bin", Size: 1 << 20})
+	f.emu.Storage.SetTruncateDownloads(true)
 	dir := t.TempDir()
 	name := filepath.Join(dir, "big.bin")
 	if err := os.WriteFile(name, []byte("previous version"), 0o600); err != nil {
@@ -533,7 +533,7 @@ func TestStalledDownloadIsCutAfterTheRequestTimeout(t *testing.T) {
 	defer stall.Close()
 	f := newFixture(t)
 	f.addReport()
-	f.emu.SetAPIAnswers401(true) // so the download goes to the storage endpoint: the stalling server
+	f.emu.Storage.SetAPIAnswers401(true) // so the download goes to the storage endpoint: the stalling server
 	c := f.client(t, func(c *Config) { c.StorageEndpoint, c.RequestTimeout = stall.URL, 300*time.Millisecond })
 	_, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
 	var incomplete *IncompleteDownloadError
@@ -591,7 +591,7 @@ func TestDownloadReadsEveryFileNameForm(t *testing.T) {
 	} {
 		f := newFixture(t)
 		f.addReport()
-		f.emu.SetContentDisposition(style)
+		f.emu.Storage.SetContentDisposition(style)
 		att, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -633,7 +633,7 @@ func assertOnlyFiles(t *testing.T, dir string, names ...string) {
 func TestLargeDownloadsArePipelinedExactly(t *testing.T) {
 	f := newFixture(t)
 	big := lineworkstest.Attachment{FileName: "big.bin", Size: pipelineThreshold*2 + 12345}
-	f.emu.AddAttachment(testBotID, testFileID, big)
+	f.emu.Storage.AddAttachment(testBotID, testFileID, big)
 	content, err := io.ReadAll(lineworkstest.AttachmentContent(big))
 	if err != nil {
 		t.Fatal(err)
@@ -648,7 +648,7 @@ func TestLargeDownloadsArePipelinedExactly(t *testing.T) {
 		t.Fatalf("pipelined download differs: %d bytes, sha %s", len(got), att.SHA256)
 	}
 
-	f.emu.SetTruncateDownloads(true)
+	f.emu.Storage.SetTruncateDownloads(true)
 	if err := os.WriteFile(name, []byte("kept"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -685,7 +685,7 @@ func TestTransportErrorsDoNotQuoteTheQuery(t *testing.T) {
 	closed.Close() // connections to it are now refused
 	f := newFixture(t)
 	f.addReport()
-	f.emu.SetRedirectLocation(closedURL + "/k/emsg/r/jp1/x/?signature=s3cr3t-signature")
+	f.emu.Storage.SetRedirectLocation(closedURL + "/k/emsg/r/jp1/x/?signature=s3cr3t-signature")
 	c := f.client(t, func(c *Config) { c.StorageEndpoint, c.MaxRetries = closedURL, 1 })
 	_, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
 	if err == nil || !strings.Contains(err.Error(), "/k/emsg/r/jp1/x/") {

@@ -73,9 +73,9 @@ func newBenchServer(b *testing.B) (*lineworkstest.Server, *Client) {
 	b.Cleanup(srv.Close)
 	// Thousands of requests a minute with a long -benchtime: the per-minute
 	// limit would make the benchmark measure rateLimit-reset waits.
-	srv.SetRateLimit(0)
+	srv.Faults.SetRateLimit(0)
 	key := lineworkstest.TestKey(0)
-	srv.RegisterApp(lineworkstest.App{
+	srv.Auth.RegisterApp(lineworkstest.App{
 		ClientID:         benchClientID,
 		ClientSecret:     benchClientSecret,
 		ServiceAccountID: benchServiceAccount,
@@ -101,7 +101,7 @@ func newBenchServer(b *testing.B) (*lineworkstest.Server, *Client) {
 func newBigDownloadBench(b *testing.B) (*lineworkstest.Server, *Client, string) {
 	b.Helper()
 	srv, c := newBenchServer(b)
-	srv.AddAttachment(benchBotID, benchBigFileID, benchBigAttachment)
+	srv.Storage.AddAttachment(benchBotID, benchBigFileID, benchBigAttachment)
 	if _, err := c.Token(context.Background(), nil); err != nil {
 		b.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func newCurlBench(b *testing.B, srv *lineworkstest.Server) *curlSameTwoRequests 
 	}
 	return &curlSameTwoRequests{
 		curl:   curl,
-		token:  srv.IssueAccessToken(benchClientID, "bot"),
+		token:  srv.Auth.IssueAccessToken(benchClientID, "bot"),
 		apiURL: srv.APIURL() + "/bots/" + benchBotID + "/attachments/" + benchBigFileID,
 	}
 }
@@ -259,7 +259,7 @@ func BenchmarkDownloadAttachmentToFile256MiB(b *testing.B) {
 // times curl followed by an fsync.
 func BenchmarkCurlSameTwoRequests256MiB(b *testing.B) {
 	srv, _ := newBenchServer(b)
-	srv.AddAttachment(benchBotID, benchBigFileID, benchBigAttachment)
+	srv.Storage.AddAttachment(benchBotID, benchBigFileID, benchBigAttachment)
 	cr := newCurlBench(b, srv)
 	dst := filepath.Join(b.TempDir(), "attachment.bin")
 	b.SetBytes(benchBigSize)
@@ -387,7 +387,7 @@ func BenchmarkParallelReadsShareOneToken(b *testing.B) {
 	ids := make([]string, files)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("jp1.%d.1628781715.0.1000001.0.0.0", 1628695315008671000+i)
-		srv.AddAttachment(benchBotID, ids[i], lineworkstest.Attachment{FileName: fmt.Sprintf("f%d.bin", i), Size: size})
+		srv.Storage.AddAttachment(benchBotID, ids[i], lineworkstest.Attachment{FileName: fmt.Sprintf("f%d.bin", i), Size: size})
 	}
 	var next atomic.Int64
 	b.SetBytes(size)
@@ -409,7 +409,7 @@ func BenchmarkParallelReadsShareOneToken(b *testing.B) {
 		}
 	})
 	b.StopTimer()
-	tokens := srv.CountRequests(lineworkstest.HostAuth, tokenPath)
+	tokens := srv.Requests.Count(lineworkstest.HostAuth, tokenPath)
 	b.ReportMetric(float64(tokens), "token-requests")
 	if tokens != 1 {
 		b.Fatalf("%d downloads made %d token requests, want exactly 1", next.Load(), tokens)

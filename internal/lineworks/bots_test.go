@@ -35,14 +35,14 @@ func basicBot(name string) BotSettings {
 func newBotFixture(t *testing.T) (*fixture, *Client) {
 	t.Helper()
 	f := newFixture(t)
-	f.emu.SetMutationHold(0)
+	f.emu.Bots.SetMutationHold(0)
 	return f, f.client(t)
 }
 
 // apiRequests returns the recorded API host requests with method to path.
 func (f *fixture) apiRequests(method, path string) []lineworkstest.Request {
 	var out []lineworkstest.Request
-	for _, r := range f.emu.Requests() {
+	for _, r := range f.emu.Requests.All() {
 		if r.Host == lineworkstest.HostAPI && r.Method == method && r.Path == path {
 			out = append(out, r)
 		}
@@ -55,7 +55,7 @@ func ptr[T any](v T) *T { return &v }
 func TestBotLifecycle(t *testing.T) {
 	f, c := newBotFixture(t)
 	ctx := context.Background()
-	f.emu.AddDomains(10000002)
+	f.emu.Directory.AddDomains(10000002)
 	settings := BotSettings{
 		BotName:           "Deploy Bot",
 		PhotoURL:          "https://example.com/bot.png",
@@ -138,11 +138,11 @@ func TestBotLifecycle(t *testing.T) {
 	}
 
 	secret, err := c.IssueBotSecret(ctx, bot.BotID)
-	if err != nil || secret == "" || secret != f.emu.BotSecret(bot.BotID) {
+	if err != nil || secret == "" || secret != f.emu.Bots.Secret(bot.BotID) {
 		t.Fatalf("IssueBotSecret = %q, %v", secret, err)
 	}
 	body := []byte(`{"type":"message","content":{"type":"text","text":"hi"}}`)
-	if CallbackSignature(body, secret) != f.emu.CallbackSignature(bot.BotID, body) {
+	if CallbackSignature(body, secret) != f.emu.Bots.CallbackSignature(bot.BotID, body) {
 		t.Error("the signature differs from the service's")
 	}
 
@@ -234,7 +234,7 @@ func TestBotRefusalsCarryTheServiceWordsAndAHint(t *testing.T) {
 	if _, err := c.RegisterBotDomain(ctx, 2000001, -1, BotDomainSettings{}); err == nil || !strings.Contains(err.Error(), "domain ID") {
 		t.Errorf("RegisterBotDomain(-1) = %v", err)
 	}
-	if n := len(f.emu.Requests()); n != 2 { // the token and the refused create
+	if n := len(f.emu.Requests.All()); n != 2 { // the token and the refused create
 		t.Errorf("%d requests; the ID checks must not send any", n)
 	}
 }
@@ -270,14 +270,14 @@ func TestBotCallReissuesAStaleTokenOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.emu.ExpireAccessTokensAtNextAPIRequest()
+	f.emu.Auth.ExpireAccessTokensAtNextAPIRequest()
 	if _, err := c.UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("after a reissue")}); err != nil {
 		t.Fatal(err)
 	}
 	if f.tokenRequests() != 2 || len(f.apiRequests(http.MethodPatch, fmt.Sprintf("/v1.0/bots/%d", bot.BotID))) != 2 {
-		t.Fatalf("%d token requests, requests %+v", f.tokenRequests(), f.emu.Requests())
+		t.Fatalf("%d token requests, requests %+v", f.tokenRequests(), f.emu.Requests.All())
 	}
-	if b, _ := f.emu.Bot(bot.BotID); b.Description != "after a reissue" {
+	if b, _ := f.emu.Bots.Get(bot.BotID); b.Description != "after a reissue" {
 		t.Error("the update was lost")
 	}
 
@@ -302,13 +302,13 @@ func TestBotCallReissuesAStaleTokenOnce(t *testing.T) {
 
 func TestBotCallWithARefusedConfiguredToken(t *testing.T) {
 	f := newFixture(t)
-	c := f.client(t, func(cfg *Config) { cfg.AccessToken = f.emu.IssueAccessToken(testClientID, "bot") })
-	f.emu.ExpireAccessTokens()
+	c := f.client(t, func(cfg *Config) { cfg.AccessToken = f.emu.Auth.IssueAccessToken(testClientID, "bot") })
+	f.emu.Auth.ExpireAccessTokens()
 	_, err := c.CreateBot(context.Background(), basicBot("x"))
 	if !errors.Is(err, ErrStaticTokenRejected) {
 		t.Fatalf("err = %v", err)
 	}
-	if f.tokenRequests() != 0 || len(f.emu.Bots()) != 0 {
+	if f.tokenRequests() != 0 || len(f.emu.Bots.List()) != 0 {
 		t.Error("a token was issued or a bot created")
 	}
 }
@@ -349,8 +349,8 @@ func TestCreateBotIsNotRetriedAfterA5xx(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("err = %v", err)
 	}
-	if attempts.Load() != 1 || len(f.emu.Bots()) != 1 {
-		t.Fatalf("%d attempts, %d bots: a retry duplicated the bot", attempts.Load(), len(f.emu.Bots()))
+	if attempts.Load() != 1 || len(f.emu.Bots.List()) != 1 {
+		t.Fatalf("%d attempts, %d bots: a retry duplicated the bot", attempts.Load(), len(f.emu.Bots.List()))
 	}
 
 	// The same failure on a read is retried.
@@ -374,12 +374,12 @@ func TestCreateBotIsRetriedWhenTheServiceSurelyDidNothing(t *testing.T) {
 		if _, err := c.Token(context.Background(), nil); err != nil {
 			t.Fatal(err)
 		}
-		f.emu.RateLimitNext(1, 0)
+		f.emu.Faults.RateLimitNext(1, 0)
 		if _, err := c.CreateBot(context.Background(), basicBot("x")); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(f.apiRequests(http.MethodPost, "/v1.0/bots")); n != 2 || len(f.emu.Bots()) != 1 {
-			t.Fatalf("%d attempts, %d bots", n, len(f.emu.Bots()))
+		if n := len(f.apiRequests(http.MethodPost, "/v1.0/bots")); n != 2 || len(f.emu.Bots.List()) != 1 {
+			t.Fatalf("%d attempts, %d bots", n, len(f.emu.Bots.List()))
 		}
 	})
 	t.Run("no connection", func(t *testing.T) {
@@ -396,8 +396,8 @@ func TestCreateBotIsRetriedWhenTheServiceSurelyDidNothing(t *testing.T) {
 		if _, err := c.CreateBot(context.Background(), basicBot("x")); err != nil {
 			t.Fatal(err)
 		}
-		if len(f.emu.Bots()) != 1 {
-			t.Fatalf("%d bots", len(f.emu.Bots()))
+		if len(f.emu.Bots.List()) != 1 {
+			t.Fatalf("%d bots", len(f.emu.Bots.List()))
 		}
 	})
 	t.Run("connection lost after sending", func(t *testing.T) {
@@ -417,8 +417,8 @@ func TestCreateBotIsRetriedWhenTheServiceSurelyDidNothing(t *testing.T) {
 		if _, err := c.CreateBot(context.Background(), basicBot("x")); err == nil {
 			t.Fatal("no error")
 		}
-		if attempts.Load() != 1 || len(f.emu.Bots()) != 1 {
-			t.Fatalf("%d attempts, %d bots", attempts.Load(), len(f.emu.Bots()))
+		if attempts.Load() != 1 || len(f.emu.Bots.List()) != 1 {
+			t.Fatalf("%d attempts, %d bots", attempts.Load(), len(f.emu.Bots.List()))
 		}
 	})
 }
@@ -453,7 +453,7 @@ func TestListingFollowsEveryPage(t *testing.T) {
 	for d := int64(30000001); d <= 30000105; d++ {
 		domains = append(domains, d)
 	}
-	f.emu.AddDomains(domains...)
+	f.emu.Directory.AddDomains(domains...)
 	for _, d := range domains {
 		if _, err := c.RegisterBotDomain(ctx, ids[0], d, BotDomainSettings{Visible: d%2 == 0}); err != nil {
 			t.Fatal(err)
@@ -502,7 +502,7 @@ func TestMutatingCallsOnOneBotAreSerialized(t *testing.T) {
 		t.Fatal(err)
 	}
 	domains := []int64{40000001, 40000002, 40000003, 40000004}
-	f.emu.AddDomains(domains...)
+	f.emu.Directory.AddDomains(domains...)
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
@@ -526,17 +526,17 @@ func TestMutatingCallsOnOneBotAreSerialized(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if n := f.emu.ConflictCount(); n != 0 {
+	if n := f.emu.Bots.ConflictCount(); n != 0 {
 		t.Errorf("the service refused %d overlapping calls", n)
 	}
-	if got := f.emu.BotDomains(bot.BotID); len(got) != len(domains) {
+	if got := f.emu.Bots.Domains(bot.BotID); len(got) != len(domains) {
 		t.Errorf("registrations %+v", got)
 	}
 	var all []string
 	for s := range secrets {
 		all = append(all, s)
 	}
-	if !slices.Contains(all, f.emu.BotSecret(bot.BotID)) {
+	if !slices.Contains(all, f.emu.Bots.Secret(bot.BotID)) {
 		t.Error("the current secret is none of those issued")
 	}
 	if n := c.botLocks.size(); n != 0 {
@@ -558,7 +558,7 @@ func TestMutatingCallsOnDifferentBotsRunInParallel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.emu.SetMutationHold(time.Minute)
+	f.emu.Bots.SetMutationHold(time.Minute)
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i, id := range []int64{a.BotID, b.BotID} {
@@ -566,8 +566,8 @@ func TestMutatingCallsOnDifferentBotsRunInParallel(t *testing.T) {
 			_, errs[i] = c.UpdateBot(ctx, id, BotPatch{Description: ptr("parallel")})
 		})
 	}
-	waitFor(t, "both updates to be in flight at once", func() bool { return f.emu.MutationsInFlight() == 2 })
-	f.emu.SetMutationHold(0)
+	waitFor(t, "both updates to be in flight at once", func() bool { return f.emu.Bots.MutationsInFlight() == 2 })
+	f.emu.Bots.SetMutationHold(0)
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
@@ -599,7 +599,7 @@ func TestWaitingForABotLockRespectsTheContext(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "waiting for another change") {
 		t.Fatalf("err = %v", err)
 	}
-	if n := len(f.emu.Requests()); n != 0 {
+	if n := len(f.emu.Requests.All()); n != 0 {
 		t.Errorf("%d requests sent while the bot was locked", n)
 	}
 	if c.botLocks.size() != 1 {
@@ -621,12 +621,12 @@ func TestAnOverlapFromAnotherProgramIsExplained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.emu.SetMutationHold(time.Minute)
+	f.emu.Bots.SetMutationHold(time.Minute)
 	done := make(chan error, 1)
 	go func() { done <- second(c.UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("first")})) }()
-	waitFor(t, "the first update to be in flight", func() bool { return f.emu.MutationsInFlight() == 1 })
+	waitFor(t, "the first update to be in flight", func() bool { return f.emu.Bots.MutationsInFlight() == 1 })
 	_, err = f.client(t).UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("second")})
-	f.emu.SetMutationHold(0)
+	f.emu.Bots.SetMutationHold(0)
 	if err == nil || !strings.Contains(err.Error(), "CONFLICT") || !strings.Contains(err.Error(), "another program") {
 		t.Fatalf("err = %v", err)
 	}

@@ -32,7 +32,7 @@ func newFixture(t testing.TB) *fixture {
 	emu := lineworkstest.NewServer()
 	t.Cleanup(emu.Close)
 	key := lineworkstest.TestKey(0)
-	emu.RegisterApp(lineworkstest.App{
+	emu.Auth.RegisterApp(lineworkstest.App{
 		ClientID:         testClientID,
 		ClientSecret:     testClientSecret,
 		ServiceAccountID: testAccount,
@@ -40,8 +40,8 @@ func newFixture(t testing.TB) *fixture {
 	})
 	log := &recordingLogger{}
 	t.Cleanup(func() {
-		secrets := append([]string{testClientSecret, "LQwDde6x8eV4ROOCOdSW"}, emu.IssuedTokens()...)
-		for _, r := range emu.Requests() { // every credential the client sent
+		secrets := append([]string{testClientSecret, "LQwDde6x8eV4ROOCOdSW"}, emu.Auth.IssuedTokens()...)
+		for _, r := range emu.Requests.All() { // every credential the client sent
 			secrets = append(secrets, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), r.Form.Get("token"), r.Form.Get("assertion"), r.Form.Get("refresh_token"))
 		}
 		log.assertNoSecrets(t, secrets...)
@@ -79,7 +79,7 @@ func (f *fixture) client(t testing.TB, edits ...func(*Config)) *Client {
 }
 
 func (f *fixture) tokenRequests() int {
-	return f.emu.CountRequests(lineworkstest.HostAuth, tokenPath)
+	return f.emu.Requests.Count(lineworkstest.HostAuth, tokenPath)
 }
 
 // recordingLogger keeps every message, so tests can check that no secret

@@ -16,21 +16,21 @@ func TestEveryRequestCarriesTheUserAgent(t *testing.T) {
 	f := newFixture(t)
 	f.addReport()
 	serverKey := lineworkstest.TestKey(1)
-	f.emu.RegisterLegacyServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &serverKey.PublicKey})
-	f.emu.RegisterLegacyConsumer(lineworkstest.LegacyConsumer{APIID: testAPIID, ConsumerKey: testConsumerKey})
+	f.emu.Legacy.RegisterServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &serverKey.PublicKey})
+	f.emu.Legacy.RegisterConsumer(lineworkstest.LegacyConsumer{APIID: testAPIID, ConsumerKey: testConsumerKey})
 	withUA := func(c *Config) { c.UserAgent = ua }
 	c := f.client(t, withUA)
 	ctx := context.Background()
 
-	f.emu.RateLimitNext(1, 0) // the first API request is retried
+	f.emu.Faults.RateLimitNext(1, 0) // the first API request is retried
 	if _, err := c.DownloadAttachment(ctx, testBotID, testFileID, &bytes.Buffer{}, 0); err != nil {
 		t.Fatal(err)
 	}
-	f.emu.SetAPIAnswers401(true) // the derived storage URL is tried
+	f.emu.Storage.SetAPIAnswers401(true) // the derived storage URL is tried
 	if _, err := c.DownloadAttachment(ctx, testBotID, testFileID, &bytes.Buffer{}, 0); err != nil {
 		t.Fatal(err)
 	}
-	refreshed, err := c.Refresh(ctx, f.emu.IssueRefreshToken(testClientID, "bot"))
+	refreshed, err := c.Refresh(ctx, f.emu.Auth.IssueRefreshToken(testClientID, "bot"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,11 +44,11 @@ func TestEveryRequestCarriesTheUserAgent(t *testing.T) {
 	if _, err := legacy.ServerToken(ctx, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := legacy.RefreshServiceAPIToken(ctx, "", "", f.emu.IssueLegacyRefreshToken(testAPIID, testConsumerKey)); err != nil {
+	if _, err := legacy.RefreshServiceAPIToken(ctx, "", "", f.emu.Legacy.IssueRefreshToken(testAPIID, testConsumerKey)); err != nil {
 		t.Fatal(err)
 	}
 
-	for _, r := range f.emu.Requests() {
+	for _, r := range f.emu.Requests.All() {
 		if got := r.Header.Get("User-Agent"); got != ua {
 			t.Errorf("%s %s %s: User-Agent %q, want %q", r.Host, r.Method, r.Path, got, ua)
 		}
@@ -66,7 +66,7 @@ func TestEveryRequestCarriesTheUserAgent(t *testing.T) {
 		{lineworkstest.HostStorage, lineworkstest.SignedPathPrefix, 1}, // the redirect's signed URL
 		{lineworkstest.HostStorage, "/k/emsg/r/", 1},                   // the derived URL, after the 401
 	} {
-		if n := f.emu.CountRequests(want.host, want.prefix); n < want.atLeast {
+		if n := f.emu.Requests.Count(want.host, want.prefix); n < want.atLeast {
 			t.Errorf("%d requests to %s %s, want at least %d", n, want.host, want.prefix, want.atLeast)
 		}
 	}
@@ -79,7 +79,7 @@ func TestDefaultUserAgent(t *testing.T) {
 	if _, err := f.client(t).Token(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.emu.Requests()[0].Header.Get("User-Agent"); got != DefaultUserAgent {
+	if got := f.emu.Requests.All()[0].Header.Get("User-Agent"); got != DefaultUserAgent {
 		t.Fatalf("User-Agent %q, want %q", got, DefaultUserAgent)
 	}
 }

@@ -22,8 +22,8 @@ const (
 func newLegacyFixture(t *testing.T) *fixture {
 	f := newFixture(t)
 	serverKey := lineworkstest.TestKey(1)
-	f.emu.RegisterLegacyServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &serverKey.PublicKey})
-	f.emu.RegisterLegacyConsumer(lineworkstest.LegacyConsumer{APIID: testAPIID, ConsumerKey: testConsumerKey})
+	f.emu.Legacy.RegisterServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &serverKey.PublicKey})
+	f.emu.Legacy.RegisterConsumer(lineworkstest.LegacyConsumer{APIID: testAPIID, ConsumerKey: testConsumerKey})
 	f.cfg.PrivateKey = serverKey
 	f.cfg.APIID, f.cfg.ServerID, f.cfg.ConsumerKey = testAPIID, testServerID, testConsumerKey
 	return f
@@ -35,10 +35,10 @@ func TestServerTokenAsTheAPI10GuideDescribes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !f.emu.TokenValid(tok.AccessToken) || tok.TokenType != "Bearer" || tok.ExpiresIn != 86400 {
-		t.Fatalf("token valid=%t type %q expires_in %d", f.emu.TokenValid(tok.AccessToken), tok.TokenType, tok.ExpiresIn)
+	if !f.emu.Auth.TokenValid(tok.AccessToken) || tok.TokenType != "Bearer" || tok.ExpiresIn != 86400 {
+		t.Fatalf("token valid=%t type %q expires_in %d", f.emu.Auth.TokenValid(tok.AccessToken), tok.TokenType, tok.ExpiresIn)
 	}
-	req := f.emu.Requests()[0]
+	req := f.emu.Requests.All()[0]
 	if req.Path != "/b/"+testAPIID+"/server/token" || req.Header.Get("Content-Type") != "application/x-www-form-urlencoded; charset=UTF-8" {
 		t.Errorf("request %s with Content-Type %q", req.Path, req.Header.Get("Content-Type"))
 	}
@@ -74,7 +74,7 @@ func TestServerTokenIsSharedWithinAClient(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := f.emu.CountRequests(lineworkstest.HostAuth, "/b/"); n != 1 {
+	if n := f.emu.Requests.Count(lineworkstest.HostAuth, "/b/"); n != 1 {
 		t.Fatalf("%d server token requests, want 1", n)
 	}
 }
@@ -140,22 +140,22 @@ func TestServerTokenChecksItsSettings(t *testing.T) {
 	if _, err := f.client(t).ServerToken(context.Background(), "../oauth2", ""); err == nil || !strings.Contains(err.Error(), "not a LINE WORKS API ID") {
 		t.Errorf("a traversing API ID: err = %v", err)
 	}
-	if n := len(f.emu.Requests()); n != 0 {
+	if n := len(f.emu.Requests.All()); n != 0 {
 		t.Fatalf("%d requests sent with bad settings", n)
 	}
 }
 
 func TestRefreshServiceAPIToken(t *testing.T) {
 	f := newLegacyFixture(t)
-	refresh := f.emu.IssueLegacyRefreshToken(testAPIID, testConsumerKey)
+	refresh := f.emu.Legacy.IssueRefreshToken(testAPIID, testConsumerKey)
 	tok, err := f.client(t).RefreshServiceAPIToken(context.Background(), "", "", refresh)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !f.emu.TokenValid(tok.AccessToken) || tok.ExpiresIn != 7*24*3600 || !tok.Expiry.Equal(tok.IssuedAt.Add(7*24*time.Hour)) {
-		t.Fatalf("token valid=%t expires_in %d", f.emu.TokenValid(tok.AccessToken), tok.ExpiresIn)
+	if !f.emu.Auth.TokenValid(tok.AccessToken) || tok.ExpiresIn != 7*24*3600 || !tok.Expiry.Equal(tok.IssuedAt.Add(7*24*time.Hour)) {
+		t.Fatalf("token valid=%t expires_in %d", f.emu.Auth.TokenValid(tok.AccessToken), tok.ExpiresIn)
 	}
-	req := f.emu.Requests()[0]
+	req := f.emu.Requests.All()[0]
 	if req.Path != "/ba/"+testAPIID+"/service/token/refresh" || req.Form.Get("client_id") != testConsumerKey || req.Form.Get("refresh_token") != refresh {
 		t.Errorf("request %s", req.Path)
 	}
@@ -163,7 +163,7 @@ func TestRefreshServiceAPIToken(t *testing.T) {
 
 func TestRefreshServiceAPITokenErrorCodes(t *testing.T) {
 	f := newLegacyFixture(t)
-	refresh := f.emu.IssueLegacyRefreshToken(testAPIID, testConsumerKey)
+	refresh := f.emu.Legacy.IssueRefreshToken(testAPIID, testConsumerKey)
 	for _, tc := range []struct {
 		name        string
 		setup       func()
@@ -173,7 +173,7 @@ func TestRefreshServiceAPITokenErrorCodes(t *testing.T) {
 	}{
 		{"parameter error", nil, "not-a-consumer-key", refresh, "107", "check consumer_key"},
 		{"issuing error", nil, "", "expired-refresh-token", "502", "expired or revoked"},
-		{"unknown error", func() { f.emu.SetLegacyServiceErrorCode("99") }, "", refresh, "99", "try again later"},
+		{"unknown error", func() { f.emu.Legacy.SetServiceErrorCode("99") }, "", refresh, "99", "try again later"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.setup != nil {

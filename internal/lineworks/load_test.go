@@ -34,21 +34,21 @@ func (fr *faultyReads) run(tb testing.TB) {
 	tb.Helper()
 	f := newFixture(tb)
 	// The injected faults are the only 429s here: the per-minute limit has its own test.
-	f.emu.SetRateLimit(0)
-	botToken := f.emu.IssueAccessToken(testClientID, "bot")
+	f.emu.Faults.SetRateLimit(0)
+	botToken := f.emu.Auth.IssueAccessToken(testClientID, "bot")
 	ids := make([]string, fr.reads)
 	contents := make([][]byte, fr.reads)
 	for i := range ids {
 		contents[i] = bytes.Repeat([]byte(fmt.Sprintf("file %d of the load test\n", i)), 64+i)
-		id, err := f.emu.UploadAttachment(botToken, testBotID, fmt.Sprintf("報告書 %03d.pdf", i), "application/pdf", contents[i])
+		id, err := f.emu.Storage.UploadAttachment(botToken, testBotID, fmt.Sprintf("報告書 %03d.pdf", i), "application/pdf", contents[i])
 		if err != nil {
 			tb.Fatal(err)
 		}
 		ids[i] = id
 	}
-	f.emu.ResetRequests()
+	f.emu.Requests.Reset()
 	const maxRetries = DefaultMaxRetries
-	f.emu.InjectFaults(lineworkstest.Faults{Seed: fr.seed, TooManyRequests: 0.10, Reset: 0, Unavailable: 0.10, MaxInARow: maxRetries})
+	f.emu.Faults.Inject(lineworkstest.Faults{Seed: fr.seed, TooManyRequests: 0.10, Reset: 0, Unavailable: 0.10, MaxInARow: maxRetries})
 	c := f.client(tb, func(c *Config) { c.MaxRetries = maxRetries })
 
 	if fr.onReadsStart != nil {
@@ -80,7 +80,7 @@ func (fr *faultyReads) run(tb testing.TB) {
 		tb.Errorf("%d token requests, want exactly 1", n)
 	}
 	attempts := map[string]int{}
-	for _, r := range f.emu.Requests() {
+	for _, r := range f.emu.Requests.All() {
 		if r.Host != lineworkstest.HostAuth {
 			attempts[r.Host+" "+r.Method+" "+r.Path]++
 		}
@@ -94,7 +94,7 @@ func (fr *faultyReads) run(tb testing.TB) {
 	if want := 2 * fr.reads; len(attempts) != want {
 		tb.Errorf("%d distinct requests, want %d: one API request and one storage request per read", len(attempts), want)
 	}
-	fr.tooMany, fr.unavailable = f.emu.InjectedFaults()
+	fr.tooMany, fr.unavailable = f.emu.Faults.Injected()
 }
 
 func TestFaultsUnderLoad(t *testing.T) {
@@ -180,21 +180,21 @@ func (l latency) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestTokenExpiringDuringALongRunIsNeverSentStale(t *testing.T) {
 	f := newFixture(t)
 	const ttl = 10 * time.Minute
-	f.emu.RegisterApp(lineworkstest.App{ClientID: "short-lived", ClientSecret: "short-secret", ServiceAccountID: testAccount,
+	f.emu.Auth.RegisterApp(lineworkstest.App{ClientID: "short-lived", ClientSecret: "short-secret", ServiceAccountID: testAccount,
 		PublicKey: &lineworkstest.TestKey(0).PublicKey, AccessTokenTTL: ttl})
 	clk := &clock{now: fixedNow}
 	f.emu.SetClock(clk.Now)
-	botToken := f.emu.IssueAccessToken(testClientID, "bot")
+	botToken := f.emu.Auth.IssueAccessToken(testClientID, "bot")
 	const reads = 200
 	ids := make([]string, reads)
 	for i := range ids {
-		id, err := f.emu.UploadAttachment(botToken, testBotID, fmt.Sprintf("%d.txt", i), "text/plain", []byte(fmt.Sprint(i)))
+		id, err := f.emu.Storage.UploadAttachment(botToken, testBotID, fmt.Sprintf("%d.txt", i), "text/plain", []byte(fmt.Sprint(i)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = id
 	}
-	f.emu.InjectFaults(lineworkstest.Faults{Seed: 3, TooManyRequests: 0.15, Unavailable: 0.15, MaxInARow: DefaultMaxRetries})
+	f.emu.Faults.Inject(lineworkstest.Faults{Seed: 3, TooManyRequests: 0.15, Unavailable: 0.15, MaxInARow: DefaultMaxRetries})
 	authURL, _ := url.Parse(f.emu.AuthURL())
 	c := f.client(t, func(c *Config) {
 		c.ClientID, c.ClientSecret, c.Now = "short-lived", "short-secret", clk.Now
@@ -211,7 +211,7 @@ func TestTokenExpiringDuringALongRunIsNeverSentStale(t *testing.T) {
 		}
 	}
 	elapsed := clk.Now().Sub(start)
-	if n := f.emu.ExpiredTokenRequests(); n != 0 {
+	if n := f.emu.Auth.ExpiredTokenRequests(); n != 0 {
 		t.Fatalf("%d requests carried an expired token", n)
 	}
 	// Each token serves about its lifetime less the margin; a client that

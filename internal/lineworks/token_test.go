@@ -21,7 +21,7 @@ func TestTokenUsesTheServiceAccountJWTGrant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !f.emu.TokenValid(tok.AccessToken) {
+	if !f.emu.Auth.TokenValid(tok.AccessToken) {
 		t.Fatal("the emulator does not know the token")
 	}
 	if tok.TokenType != "Bearer" || tok.Scope != "bot" || tok.ExpiresIn != 86400 || tok.RefreshToken == "" {
@@ -31,7 +31,7 @@ func TestTokenUsesTheServiceAccountJWTGrant(t *testing.T) {
 		t.Errorf("Expiry = %v, want %v", tok.Expiry, want)
 	}
 
-	reqs := f.emu.Requests()
+	reqs := f.emu.Requests.All()
 	if len(reqs) != 1 {
 		t.Fatalf("%d requests, want 1", len(reqs))
 	}
@@ -55,7 +55,7 @@ func TestTokenUsesTheServiceAccountJWTGrant(t *testing.T) {
 func TestTokenParsesExpiresInSentAsANumber(t *testing.T) {
 	f := newFixture(t)
 	key := lineworkstest.TestKey(0)
-	f.emu.RegisterApp(lineworkstest.App{ClientID: "numeric", ClientSecret: "x", ServiceAccountID: testAccount, PublicKey: &key.PublicKey, ExpiresInAsNumber: true, AccessTokenTTL: time.Hour})
+	f.emu.Auth.RegisterApp(lineworkstest.App{ClientID: "numeric", ClientSecret: "x", ServiceAccountID: testAccount, PublicKey: &key.PublicKey, ExpiresInAsNumber: true, AccessTokenTTL: time.Hour})
 	tok, err := f.client(t, func(c *Config) { c.ClientID, c.ClientSecret = "numeric", "x" }).Token(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +133,7 @@ func TestTokenIsReplacedBeforeItExpires(t *testing.T) {
 func TestTokenErrorsCarryTheServiceCodeAndAHint(t *testing.T) {
 	f := newFixture(t)
 	limited := lineworkstest.TestKey(0)
-	f.emu.RegisterApp(lineworkstest.App{ClientID: "limited", ClientSecret: "limited-secret", ServiceAccountID: testAccount, PublicKey: &limited.PublicKey, Scopes: []string{"bot"}})
+	f.emu.Auth.RegisterApp(lineworkstest.App{ClientID: "limited", ClientSecret: "limited-secret", ServiceAccountID: testAccount, PublicKey: &limited.PublicKey, Scopes: []string{"bot"}})
 
 	for _, tc := range []struct {
 		name   string
@@ -261,7 +261,7 @@ func TestTokenNamesAMissingSettingWithoutSendingAnything(t *testing.T) {
 			t.Errorf("without %s: err = %v", setting, err)
 		}
 	}
-	if n := len(f.emu.Requests()); n != 0 {
+	if n := len(f.emu.Requests.All()); n != 0 {
 		t.Fatalf("%d requests sent with incomplete settings", n)
 	}
 }
@@ -288,16 +288,16 @@ func TestTokenEndpointFailuresAreRetriedThenReported(t *testing.T) {
 func TestRefreshGrant(t *testing.T) {
 	f := newFixture(t)
 	c := f.client(t)
-	refresh := f.emu.IssueRefreshToken(testClientID, "bot", "user.read")
+	refresh := f.emu.Auth.IssueRefreshToken(testClientID, "bot", "user.read")
 
 	tok, err := c.Refresh(context.Background(), refresh)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !f.emu.TokenValid(tok.AccessToken) || tok.RefreshToken != refresh {
-		t.Fatalf("refreshed token valid=%t, refresh token kept=%t", f.emu.TokenValid(tok.AccessToken), tok.RefreshToken == refresh)
+	if !f.emu.Auth.TokenValid(tok.AccessToken) || tok.RefreshToken != refresh {
+		t.Fatalf("refreshed token valid=%t, refresh token kept=%t", f.emu.Auth.TokenValid(tok.AccessToken), tok.RefreshToken == refresh)
 	}
-	form := f.emu.Requests()[0].Form
+	form := f.emu.Requests.All()[0].Form
 	if form.Get("grant_type") != "refresh_token" || form.Get("refresh_token") != refresh || form.Get("client_id") != testClientID || form.Has("assertion") {
 		t.Errorf("refresh form has grant_type %q, client_id %q, right refresh_token %t, assertion %t", form.Get("grant_type"), form.Get("client_id"), form.Get("refresh_token") == refresh, form.Has("assertion"))
 	}
@@ -312,9 +312,9 @@ func TestRefreshGrant(t *testing.T) {
 func TestRefreshWithRotationReturnsTheNewRefreshToken(t *testing.T) {
 	f := newFixture(t)
 	key := lineworkstest.TestKey(0)
-	f.emu.RegisterApp(lineworkstest.App{ClientID: "rotating", ClientSecret: "rs", ServiceAccountID: testAccount, PublicKey: &key.PublicKey, RotateRefreshTokens: true})
+	f.emu.Auth.RegisterApp(lineworkstest.App{ClientID: "rotating", ClientSecret: "rs", ServiceAccountID: testAccount, PublicKey: &key.PublicKey, RotateRefreshTokens: true})
 	c := f.client(t, func(c *Config) { c.ClientID, c.ClientSecret = "rotating", "rs" })
-	old := f.emu.IssueRefreshToken("rotating", "bot")
+	old := f.emu.Auth.IssueRefreshToken("rotating", "bot")
 	tok, err := c.Refresh(context.Background(), old)
 	if err != nil {
 		t.Fatal(err)
@@ -340,7 +340,7 @@ func TestRevokeInvalidatesAndForgetsTheToken(t *testing.T) {
 	if err := c.Revoke(ctx, tok.AccessToken); err != nil {
 		t.Fatal(err)
 	}
-	if f.emu.TokenValid(tok.AccessToken) {
+	if f.emu.Auth.TokenValid(tok.AccessToken) {
 		t.Fatal("the token still works after Revoke")
 	}
 	next, err := c.Token(ctx, nil)
@@ -350,7 +350,7 @@ func TestRevokeInvalidatesAndForgetsTheToken(t *testing.T) {
 	if next.AccessToken == tok.AccessToken {
 		t.Fatal("the revoked token is still cached")
 	}
-	form := f.emu.Requests()[1].Form
+	form := f.emu.Requests.All()[1].Form
 	if form.Get("token") != tok.AccessToken || form.Get("client_secret") != testClientSecret {
 		t.Error("revoke request lacks the token or client credentials")
 	}
@@ -383,9 +383,9 @@ func TestSecondsAcceptsStringsAndNumbers(t *testing.T) {
 func TestRefreshIsSharedByCallersWithTheSameToken(t *testing.T) {
 	f := newFixture(t)
 	key := lineworkstest.TestKey(0)
-	f.emu.RegisterApp(lineworkstest.App{ClientID: "rotating", ClientSecret: "rs", ServiceAccountID: testAccount, PublicKey: &key.PublicKey, RotateRefreshTokens: true})
+	f.emu.Auth.RegisterApp(lineworkstest.App{ClientID: "rotating", ClientSecret: "rs", ServiceAccountID: testAccount, PublicKey: &key.PublicKey, RotateRefreshTokens: true})
 	c := f.client(t, func(c *Config) { c.ClientID, c.ClientSecret = "rotating", "rs" })
-	refresh := f.emu.IssueRefreshToken("rotating", "bot")
+	refresh := f.emu.Auth.IssueRefreshToken("rotating", "bot")
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)

@@ -62,7 +62,7 @@ func newAccEnv(t *testing.T) *accEnv {
 	emu := lineworkstest.NewServer()
 	t.Cleanup(emu.Close)
 	key := lineworkstest.TestKey(0)
-	emu.RegisterApp(lineworkstest.App{
+	emu.Auth.RegisterApp(lineworkstest.App{
 		ClientID:         testClientID,
 		ClientSecret:     testClientSecret,
 		ServiceAccountID: testAccount,
@@ -108,7 +108,7 @@ provider "lineworks" {
 }
 
 func (e *accEnv) tokenRequests() int {
-	return e.emu.CountRequests(lineworkstest.HostAuth, "/oauth2/v2.0/token")
+	return e.emu.Requests.Count(lineworkstest.HostAuth, "/oauth2/v2.0/token")
 }
 
 // accTest runs steps against the real terraform binary (TF_ACC=1).

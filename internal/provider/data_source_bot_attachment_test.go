@@ -83,7 +83,7 @@ func fileHolds(name string, want []byte, perm os.FileMode) resource.TestCheckFun
 func storageRequestsWent(env *accEnv, redirect bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		n := 0
-		for _, r := range env.emu.Requests() {
+		for _, r := range env.emu.Requests.All() {
 			if r.Host != lineworkstest.HostStorage {
 				continue
 			}
@@ -101,7 +101,7 @@ func storageRequestsWent(env *accEnv, redirect bool) resource.TestCheckFunc {
 
 func TestAccBotAttachment_redirectToOutputPath(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
+	env.emu.Storage.AddAttachment(testBotID, testFileID, japaneseReport)
 	out := filepath.Join(t.TempDir(), "downloads", "nested", "minutes.pdf")
 	env.test(t, resource.TestStep{
 		Config: env.provider() + attachmentConfig(testFileID, fmt.Sprintf("output_path = %q", out)),
@@ -117,12 +117,12 @@ func TestAccBotAttachment_redirectToOutputPath(t *testing.T) {
 // A file put the way a bot user does, with the upload call, is read back.
 func TestAccBotAttachment_uploadedWithTheUploadCall(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.SetContentDisposition(lineworkstest.DispositionPercentEncoded)
-	fileID, err := env.emu.UploadAttachment(env.emu.IssueAccessToken(testClientID, "bot"), testBotID, japaneseReport.FileName, japaneseReport.ContentType, japaneseReport.Content)
+	env.emu.Storage.SetContentDisposition(lineworkstest.DispositionPercentEncoded)
+	fileID, err := env.emu.Storage.UploadAttachment(env.emu.Auth.IssueAccessToken(testClientID, "bot"), testBotID, japaneseReport.FileName, japaneseReport.ContentType, japaneseReport.Content)
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.emu.ResetRequests()
+	env.emu.Requests.Reset()
 	env.test(t, resource.TestStep{
 		Config:            env.provider() + attachmentConfig(fileID),
 		ConfigStateChecks: expectAttachment(len(japaneseReport.Content), sha256Of(japaneseReport.Content), "議事録_2026年11月22日.pdf", "application/pdf", "redirect"),
@@ -132,14 +132,14 @@ func TestAccBotAttachment_uploadedWithTheUploadCall(t *testing.T) {
 
 func TestAccBotAttachment_fallbackWhenTheAPIAnswers401(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
-	env.emu.SetAPIAnswers401(true) // as in the LINE WORKS forum thread
+	env.emu.Storage.AddAttachment(testBotID, testFileID, japaneseReport)
+	env.emu.Storage.SetAPIAnswers401(true) // as in the LINE WORKS forum thread
 	out := filepath.Join(t.TempDir(), "minutes.pdf")
 	env.test(t, resource.TestStep{
 		Config:            env.provider() + attachmentConfig(testFileID, fmt.Sprintf("output_path = %q", out), `file_permission = "0640"`),
 		ConfigStateChecks: expectAttachment(len(japaneseReport.Content), sha256Of(japaneseReport.Content), "議事録_2026年11月22日.pdf", "application/pdf", "fallback"),
 		Check: resource.ComposeTestCheckFunc(fileHolds(out, japaneseReport.Content, 0o640), storageRequestsWent(env, false), func(*terraform.State) error {
-			for _, r := range env.emu.Requests() {
+			for _, r := range env.emu.Requests.All() {
 				if r.Host == lineworkstest.HostStorage && r.Path != "/k/emsg/r/jp1/1628695315008671000.1628781715.0.1000001.0.0.0/" {
 					return fmt.Errorf("storage request to %s", r.Path)
 				}
@@ -154,8 +154,8 @@ func TestAccBotAttachment_redirectToAForeignHost(t *testing.T) {
 	thief := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { foreign.Add(1) }))
 	defer thief.Close()
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
-	env.emu.SetRedirectLocation(thief.URL + "/k/emsg/r/jp1/x/")
+	env.emu.Storage.AddAttachment(testBotID, testFileID, japaneseReport)
+	env.emu.Storage.SetRedirectLocation(thief.URL + "/k/emsg/r/jp1/x/")
 	env.test(t, resource.TestStep{
 		Config:            env.provider() + attachmentConfig(testFileID),
 		ConfigStateChecks: expectAttachment(len(japaneseReport.Content), sha256Of(japaneseReport.Content), "議事録_2026年11月22日.pdf", "application/pdf", "fallback"),
@@ -168,8 +168,8 @@ func TestAccBotAttachment_redirectToAForeignHost(t *testing.T) {
 
 func TestAccBotAttachment_rateLimitedThenServed(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
-	env.emu.RateLimitNext(2, 1) // rateLimit-reset: 1 second, honoured; no Retry-After, as documented
+	env.emu.Storage.AddAttachment(testBotID, testFileID, japaneseReport)
+	env.emu.Faults.RateLimitNext(2, 1) // rateLimit-reset: 1 second, honoured; no Retry-After, as documented
 	env.test(t, resource.TestStep{
 		Config:            env.provider() + attachmentConfig(testFileID),
 		ConfigStateChecks: expectAttachment(len(japaneseReport.Content), sha256Of(japaneseReport.Content), "議事録_2026年11月22日.pdf", "application/pdf", "redirect"),
@@ -179,14 +179,14 @@ func TestAccBotAttachment_rateLimitedThenServed(t *testing.T) {
 
 func TestAccBotAttachment_staleTokenIsReissuedOnce(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
-	env.emu.ExpireAccessTokensAtNextAPIRequest() // the API answers 403 UNAUTHORIZED to the first token
+	env.emu.Storage.AddAttachment(testBotID, testFileID, japaneseReport)
+	env.emu.Auth.ExpireAccessTokensAtNextAPIRequest() // the API answers 403 UNAUTHORIZED to the first token
 	env.test(t, resource.TestStep{
 		Config:            env.provider() + attachmentConfig(testFileID),
 		ConfigStateChecks: expectAttachment(len(japaneseReport.Content), sha256Of(japaneseReport.Content), "議事録_2026年11月22日.pdf", "application/pdf", "redirect"),
 		Check: func(*terraform.State) error {
 			stale := 0
-			for _, r := range env.emu.Requests() {
+			for _, r := range env.emu.Requests.All() {
 				if r.Host == lineworkstest.HostAPI && r.Status == http.StatusForbidden {
 					stale++
 				}
@@ -206,7 +206,7 @@ func TestAccBotAttachment_binaryContentInline(t *testing.T) {
 		content[i] = byte(i % 251) // every byte value, NUL and 0xFF included
 	}
 	content[0], content[1] = 0x00, 0xff
-	env.emu.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "photo.jpg", ContentType: "image/jpeg", Content: content})
+	env.emu.Storage.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "photo.jpg", ContentType: "image/jpeg", Content: content})
 	env.test(t, resource.TestStep{
 		Config: env.provider() + attachmentConfig(testFileID),
 		ConfigStateChecks: append(expectAttachment(len(content), sha256Of(content), "photo.jpg", "image/jpeg", "redirect"),
@@ -219,7 +219,7 @@ func TestAccBotAttachment_binaryContentInline(t *testing.T) {
 
 func TestAccBotAttachment_inlineSizeCap(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "video.mp4", ContentType: "video/mp4", Size: 16<<20 + 1})
+	env.emu.Storage.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "video.mp4", ContentType: "video/mp4", Size: 16<<20 + 1})
 	env.test(t,
 		resource.TestStep{
 			Config:      env.provider() + attachmentConfig(testFileID),
@@ -242,8 +242,8 @@ func TestAccBotAttachment_goneFile(t *testing.T) {
 
 func TestAccBotAttachment_truncatedDownloadLeavesTheFileAlone(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "big.bin", Size: 4 << 20})
-	env.emu.SetTruncateDownloads(true)
+	env.emu.Storage.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "big.bin", Size: 4 << 20})
+	env.emu.Storage.SetTruncateDownloads(true)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "big.bin")
 	if err := os.WriteFile(out, []byte("yesterday's file"), 0o600); err != nil {
@@ -285,7 +285,7 @@ func TestAccBotAttachment_invalidIDsAreRefusedAtPlan(t *testing.T) {
 			ExpectError: errorText(`must be an octal permission such as "0600" or "0644"`),
 		},
 	)
-	if n := len(env.emu.Requests()); n != 0 {
+	if n := len(env.emu.Requests.All()); n != 0 {
 		t.Fatalf("%d requests were sent for invalid arguments", n)
 	}
 }
@@ -293,7 +293,7 @@ func TestAccBotAttachment_invalidIDsAreRefusedAtPlan(t *testing.T) {
 // Data sources are read during plan: a plan alone writes the file.
 func TestAccBotAttachment_planWritesTheFile(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
+	env.emu.Storage.AddAttachment(testBotID, testFileID, japaneseReport)
 	out := filepath.Join(t.TempDir(), "minutes.pdf")
 	env.test(t, resource.TestStep{
 		Config:   env.provider() + attachmentConfig(testFileID, fmt.Sprintf("output_path = %q", out)),
@@ -309,9 +309,9 @@ func TestAccBotAttachment_parallelReadsShareOneToken(t *testing.T) {
 	env := newAccEnv(t)
 	const n = 4
 	for i := range n {
-		env.emu.AddAttachment(testBotID, fmt.Sprintf("jp1.%d.1628781715.0.1000001.0.0.0", i), lineworkstest.Attachment{FileName: fmt.Sprintf("%d.txt", i), Content: []byte{byte(i)}})
+		env.emu.Storage.AddAttachment(testBotID, fmt.Sprintf("jp1.%d.1628781715.0.1000001.0.0.0", i), lineworkstest.Attachment{FileName: fmt.Sprintf("%d.txt", i), Content: []byte{byte(i)}})
 	}
-	env.emu.HoldDownloads(n, 30*time.Second)
+	env.emu.Storage.HoldDownloads(n, 30*time.Second)
 	env.test(t, resource.TestStep{
 		Config: env.provider() + fmt.Sprintf(`
 data "lineworks_bot_attachment" "many" {
@@ -321,11 +321,11 @@ data "lineworks_bot_attachment" "many" {
 }
 `, n, testBotID),
 		Check: func(*terraform.State) error {
-			if got := env.emu.MaxConcurrentDownloads(); got != n {
+			if got := env.emu.Storage.MaxConcurrentDownloads(); got != n {
 				return fmt.Errorf("at most %d downloads ran at once, want %d", got, n)
 			}
 			// Every phase that read the data sources issued one token for all of them.
-			if tokens, downloads := env.tokenRequests(), env.emu.CountRequests(lineworkstest.HostStorage, ""); tokens*n != downloads {
+			if tokens, downloads := env.tokenRequests(), env.emu.Requests.Count(lineworkstest.HostStorage, ""); tokens*n != downloads {
 				return fmt.Errorf("%d token requests for %d downloads", tokens, downloads)
 			}
 			return nil
@@ -337,7 +337,7 @@ data "lineworks_bot_attachment" "many" {
 // by a token the provider issues itself.
 func TestAccBotAttachment_unknownAccessToken(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
+	env.emu.Storage.AddAttachment(testBotID, testFileID, japaneseReport)
 	env.test(t, resource.TestStep{
 		Config: env.provider() + fmt.Sprintf(`
 resource "terraform_data" "token" {
@@ -358,7 +358,7 @@ data "lineworks_bot_attachment" "file" {
 `, env.endpoints(), testBotID, testFileID),
 		ExpectError: errorText("LINE WORKS access token not known yet", "Configure access_token from an ephemeral value"),
 	})
-	if n := len(env.emu.Requests()); n != 0 {
+	if n := len(env.emu.Requests.All()); n != 0 {
 		t.Fatalf("%d requests were sent with an unknown access_token", n)
 	}
 }

@@ -78,7 +78,7 @@ data "lineworks_jwt_assertion" "test" {
 			},
 		},
 	)
-	if n := len(env.emu.Requests()); n != 0 {
+	if n := len(env.emu.Requests.All()); n != 0 {
 		t.Errorf("signing an assertion sent %d requests", n)
 	}
 }

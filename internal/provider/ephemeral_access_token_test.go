@@ -23,7 +23,7 @@ func echoed(resource, attr string, check knownvalue.Check) statecheck.StateCheck
 
 func validToken(env *accEnv) knownvalue.Check {
 	return knownvalue.StringFunc(func(v string) error {
-		if !env.emu.TokenValid(v) {
+		if !env.emu.Auth.TokenValid(v) {
 			return fmt.Errorf("the emulator does not accept the token")
 		}
 		return nil
@@ -85,7 +85,7 @@ resource "echo" "scoped" {}
 			echoed("echo.scoped", "scope", knownvalue.StringExact("bot bot.message user.read")),
 		},
 		Check: func(*terraform.State) error {
-			for _, r := range env.emu.Requests() {
+			for _, r := range env.emu.Requests.All() {
 				if r.Form.Get("scope") != "" && r.Form.Get("scope") != "bot bot.message user.read" {
 					return fmt.Errorf("token requested with scope %q", r.Form.Get("scope"))
 				}
@@ -116,7 +116,7 @@ resource "echo" "default_scopes" {}
 // second provider block, whose data sources use it instead of issuing one.
 func TestAccAccessToken_handedToASecondProviderBlock(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "memo.txt", ContentType: "text/plain", Content: []byte("hello")})
+	env.emu.Storage.AddAttachment(testBotID, testFileID, lineworkstest.Attachment{FileName: "memo.txt", ContentType: "text/plain", Content: []byte("hello")})
 	env.test(t, resource.TestStep{
 		Config: env.provider() + fmt.Sprintf(`
 ephemeral "lineworks_access_token" "bot" {
@@ -141,12 +141,12 @@ data "lineworks_bot_attachment" "memo" {
 		Check: func(*terraform.State) error {
 			// Every token came from the JWT grant of the first block; the second
 			// block issued none of its own.
-			for _, r := range env.emu.Requests() {
+			for _, r := range env.emu.Requests.All() {
 				if r.Host == lineworkstest.HostAuth && r.Form.Get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer" {
 					return fmt.Errorf("unexpected auth request %s %v", r.Path, r.Form.Get("grant_type"))
 				}
 			}
-			if env.emu.CountRequests(lineworkstest.HostAPI, "") == 0 {
+			if env.emu.Requests.Count(lineworkstest.HostAPI, "") == 0 {
 				return fmt.Errorf("the attachment was never requested")
 			}
 			return nil
@@ -156,7 +156,7 @@ data "lineworks_bot_attachment" "memo" {
 
 func TestAccAccessToken_refreshGrant(t *testing.T) {
 	env := newAccEnv(t)
-	refresh := env.emu.IssueRefreshToken(testClientID, "bot", "user.read")
+	refresh := env.emu.Auth.IssueRefreshToken(testClientID, "bot", "user.read")
 	env.test(t, resource.TestStep{
 		Config: env.provider() + fmt.Sprintf(`
 ephemeral "lineworks_access_token" "user" {
@@ -218,14 +218,14 @@ resource "echo" "revoked" {}
 		ConfigStateChecks: []statecheck.StateCheck{
 			echoed("echo.revoked", "revoke_on_close", knownvalue.Bool(true)),
 			echoed("echo.revoked", "access_token", knownvalue.StringFunc(func(v string) error {
-				if env.emu.TokenValid(v) {
+				if env.emu.Auth.TokenValid(v) {
 					return fmt.Errorf("the token still works after Terraform closed the resource")
 				}
 				return nil
 			})),
 		},
 		Check: func(*terraform.State) error {
-			if n, issued := env.emu.CountRequests(lineworkstest.HostAuth, "/oauth2/v2.0/revoke"), env.tokenRequests(); n != issued {
+			if n, issued := env.emu.Requests.Count(lineworkstest.HostAuth, "/oauth2/v2.0/revoke"), env.tokenRequests(); n != issued {
 				return fmt.Errorf("%d tokens issued but %d revoked", issued, n)
 			}
 			return nil

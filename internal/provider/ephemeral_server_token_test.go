@@ -26,8 +26,8 @@ const (
 func (e *accEnv) legacyProvider(t *testing.T) string {
 	t.Helper()
 	key := lineworkstest.TestKey(1)
-	e.emu.RegisterLegacyServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &key.PublicKey})
-	e.emu.RegisterLegacyConsumer(lineworkstest.LegacyConsumer{APIID: testAPIID, ConsumerKey: testConsumerKey})
+	e.emu.Legacy.RegisterServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &key.PublicKey})
+	e.emu.Legacy.RegisterConsumer(lineworkstest.LegacyConsumer{APIID: testAPIID, ConsumerKey: testConsumerKey})
 	keyPath := filepath.Join(t.TempDir(), "server.key")
 	// The API 1.0 guide's key shape: a PKCS#8 body under an RSA label.
 	if err := os.WriteFile(keyPath, lineworkstest.PKCS8UnderRSALabelPEM(key), 0o600); err != nil {

@@ -14,7 +14,7 @@ import (
 func TestAccServiceAPIToken(t *testing.T) {
 	env := newAccEnv(t)
 	provider := env.legacyProvider(t)
-	refresh := env.emu.IssueLegacyRefreshToken(testAPIID, testConsumerKey)
+	refresh := env.emu.Legacy.IssueRefreshToken(testAPIID, testConsumerKey)
 	env.test(t, resource.TestStep{
 		Config: provider + fmt.Sprintf(`
 ephemeral "lineworks_service_api_token" "legacy" {
@@ -39,7 +39,7 @@ resource "echo" "service_token" {}
 func TestAccServiceAPIToken_errorCodes(t *testing.T) {
 	env := newAccEnv(t)
 	provider := env.legacyProvider(t)
-	refresh := env.emu.IssueLegacyRefreshToken(testAPIID, testConsumerKey)
+	refresh := env.emu.Legacy.IssueRefreshToken(testAPIID, testConsumerKey)
 	step := func(args string) string {
 		return provider + fmt.Sprintf(`
 ephemeral "lineworks_service_api_token" "legacy" {
@@ -61,7 +61,7 @@ resource "echo" "fails" {}
 			ExpectError: errorText("errorCode 502 (error while issuing the access token)", "expired or revoked"),
 		},
 		resource.TestStep{
-			PreConfig:   func() { env.emu.SetLegacyServiceErrorCode("99") },
+			PreConfig:   func() { env.emu.Legacy.SetServiceErrorCode("99") },
 			Config:      step(fmt.Sprintf("refresh_token = %q", refresh)),
 			ExpectError: errorText("errorCode 99 (unknown error): try again later."),
 		},
@@ -75,7 +75,7 @@ resource "echo" "fails" {}
 func TestServiceAPIToken_warnsThatAPI10IsRetired(t *testing.T) {
 	env := newAccEnv(t)
 	data := env.legacyData(t)
-	refresh := env.emu.IssueLegacyRefreshToken(testAPIID, testConsumerKey)
+	refresh := env.emu.Legacy.IssueRefreshToken(testAPIID, testConsumerKey)
 	diags := openEphemeral(t, NewServiceAPITokenEphemeralResource(), data, map[string]tftypes.Value{"refresh_token": tftypes.NewValue(tftypes.String, refresh)})
 	if diags.HasError() {
 		t.Fatal(diags)

@@ -32,7 +32,7 @@ output "url" {
 			},
 		},
 	})
-	if n := len(env.emu.Requests()); n != 0 {
+	if n := len(env.emu.Requests.All()); n != 0 {
 		t.Fatalf("the function sent %d requests", n)
 	}
 }

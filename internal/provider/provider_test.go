@@ -163,7 +163,7 @@ func TestAccProvider_nothingIsSentWhenNothingNeedsIt(t *testing.T) {
 resource "terraform_data" "idle" {}
 `,
 		Check: func(_ *terraform.State) error {
-			if n := len(env.emu.Requests()); n != 0 {
+			if n := len(env.emu.Requests.All()); n != 0 {
 				return fmt.Errorf("the provider sent %d requests although nothing needed a token", n)
 			}
 			return nil
@@ -207,7 +207,7 @@ data "lineworks_jwt_assertion" "test" {}
 // only the shape is checked.
 func TestAccProvider_userAgent(t *testing.T) {
 	env := newAccEnv(t)
-	env.emu.AddAttachment(testBotID, testFileID, japaneseReport)
+	env.emu.Storage.AddAttachment(testBotID, testFileID, japaneseReport)
 	want := regexp.MustCompile("^" + regexp.QuoteMeta("terraform-provider-lineworks/test Terraform/"+cliVersion(t)) + "$")
 	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
 		want = regexp.MustCompile(`^terraform-provider-lineworks/test Terraform/\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
@@ -216,11 +216,11 @@ func TestAccProvider_userAgent(t *testing.T) {
 		Config: env.provider() + attachmentConfig(testFileID) + echoAccessToken,
 		Check: func(*terraform.State) error {
 			for _, host := range []string{lineworkstest.HostAuth, lineworkstest.HostAPI, lineworkstest.HostStorage} {
-				if env.emu.CountRequests(host, "") == 0 {
+				if env.emu.Requests.Count(host, "") == 0 {
 					return fmt.Errorf("no request reached the %s host", host)
 				}
 			}
-			for _, r := range env.emu.Requests() {
+			for _, r := range env.emu.Requests.All() {
 				if got := r.Header.Get("User-Agent"); !want.MatchString(got) {
 					return fmt.Errorf("%s %s %s: User-Agent %q, want %s", r.Host, r.Method, r.Path, got, want)
 				}

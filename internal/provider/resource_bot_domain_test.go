@@ -37,7 +37,7 @@ func domainConfig(allow []int64, regs ...string) string {
 // expectRegistrations checks the emulator's registrations of bot *id.
 func (e *accEnv) expectRegistrations(id *int64, want ...lineworkstest.BotDomain) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got := e.emu.BotDomains(*id)
+		got := e.emu.Bots.Domains(*id)
 		slices.SortFunc(got, func(a, b lineworkstest.BotDomain) int { return int(a.DomainID - b.DomainID) })
 		if !slices.Equal(got, want) {
 			return fmt.Errorf("the emulator holds the registrations %+v, want %+v", got, want)
@@ -96,7 +96,7 @@ func TestAccBotDomain_lifecycle(t *testing.T) {
 			ExpectError:   errorText(fmt.Sprintf(`"%d" is not {bot_id}/{domain_id}`, testDomain), "such as 2000001/10000001"),
 		},
 		resource.TestStep{
-			PreConfig: env.emu.ResetRequests,
+			PreConfig: env.emu.Requests.Reset,
 			Config:    env.provider() + domainConfig(allDomains, a("  visible = false\n  allow_to_selected_member = true"), b(testDomain2)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction("lineworks_bot_domain.a", plancheck.ResourceActionUpdate),
@@ -107,7 +107,7 @@ func TestAccBotDomain_lifecycle(t *testing.T) {
 					lineworkstest.BotDomain{DomainID: testDomain, AllowToSelectedMember: true},
 					lineworkstest.BotDomain{DomainID: testDomain2}),
 				func(*terraform.State) error {
-					for _, r := range env.emu.Requests() {
+					for _, r := range env.emu.Requests.All() {
 						if r.Method == http.MethodPut && r.Path == fmt.Sprintf("/v1.0/bots/%d/domains/%d", id, testDomain) {
 							return nil
 						}
@@ -160,7 +160,7 @@ resource "lineworks_bot_domain" "y" {
 		resource.TestStep{
 			// Removed outside Terraform: gone from the state, registered again.
 			PreConfig: func() {
-				env.emu.ModifyBot(id, func(b *lineworkstest.Bot) { b.AllowDomains = []int64{testDomain} }) // cascades
+				env.emu.Bots.Modify(id, func(b *lineworkstest.Bot) { b.AllowDomains = []int64{testDomain} }) // cascades
 			},
 			Config: env.provider() + domainConfig(nil, b(testDomain3)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -219,8 +219,8 @@ func TestAccBotDomain_allowDomainsCascade(t *testing.T) {
 func TestAccBotDomain_parallelWithSecrets(t *testing.T) {
 	env := newBotEnv(t)
 	extra := []int64{testDomain3 + 1, testDomain3 + 2}
-	env.emu.AddDomains(extra...)
-	env.emu.SetMutationHold(150 * time.Millisecond)
+	env.emu.Directory.AddDomains(extra...)
+	env.emu.Bots.SetMutationHold(150 * time.Millisecond)
 	domains := append(slices.Clone(allDomains), extra...)
 	var id int64
 	env.botTest(t, resource.TestStep{
@@ -243,15 +243,15 @@ resource "lineworks_bot_secret" "many" {
 		Check: resource.ComposeTestCheckFunc(
 			captureBotID("lineworks_bot.x", &id),
 			func(s *terraform.State) error {
-				if n := env.emu.ConflictCount(); n != 0 {
+				if n := env.emu.Bots.ConflictCount(); n != 0 {
 					return fmt.Errorf("the emulator refused %d overlapping calls on one bot", n)
 				}
-				if got := len(env.emu.BotDomains(id)); got != 5 {
+				if got := len(env.emu.Bots.Domains(id)); got != 5 {
 					return fmt.Errorf("%d registrations, want 5", got)
 				}
 				// Each secret issued invalidated the one before: the last one
 				// issued is current, and it is one of the five in the state.
-				current := env.emu.BotSecret(id)
+				current := env.emu.Bots.Secret(id)
 				for i := range 5 {
 					if s.RootModule().Resources[fmt.Sprintf("lineworks_bot_secret.many.%d", i)].Primary.Attributes["secret"] == current {
 						return nil

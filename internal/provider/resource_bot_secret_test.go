@@ -86,10 +86,10 @@ func TestAccBotSecret_lifecycle(t *testing.T) {
 		if firstSig, err = outputValue(s, "first_signature"); err != nil {
 			return
 		}
-		return current, firstSig, env.emu.CallbackSignature(id, []byte(vectorBody)), nil
+		return current, firstSig, env.emu.Bots.CallbackSignature(id, []byte(vectorBody)), nil
 	}
 	stateHoldsCurrentSecret := acc.TestCheckResourceAttrWith(addr, "secret", func(v string) error {
-		if v == "" || v != env.emu.BotSecret(id) {
+		if v == "" || v != env.emu.Bots.Secret(id) {
 			return fmt.Errorf("the state's secret is not the bot's current secret")
 		}
 		return nil

@@ -43,8 +43,8 @@ var (
 func newBotEnv(t *testing.T) *accEnv {
 	t.Helper()
 	env := newAccEnv(t)
-	env.emu.AddDomains(testDomain2, testDomain3)
-	env.emu.AddUsers(append(slices.Clone(testUsers[1:]), testSubs...)...)
+	env.emu.Directory.AddDomains(testDomain2, testDomain3)
+	env.emu.Directory.AddUsers(append(slices.Clone(testUsers[1:]), testSubs...)...)
 	return env
 }
 
@@ -55,7 +55,7 @@ func (e *accEnv) botTest(t *testing.T, steps ...resource.TestStep) {
 		ProtoV6ProviderFactories: e.factories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		CheckDestroy: func(*terraform.State) error {
-			if bots := e.emu.Bots(); len(bots) != 0 {
+			if bots := e.emu.Bots.List(); len(bots) != 0 {
 				return fmt.Errorf("%d bots left at the emulator after destroy", len(bots))
 			}
 			return nil
@@ -75,7 +75,7 @@ func captureBotID(addr string, dst *int64) resource.TestCheckFunc {
 
 // emuBot is the bot as the emulator holds it, or an error.
 func (e *accEnv) emuBot(id int64) (lineworkstest.Bot, error) {
-	b, ok := e.emu.Bot(id)
+	b, ok := e.emu.Bots.Get(id)
 	if !ok {
 		return b, fmt.Errorf("the emulator has no bot %d", id)
 	}
@@ -85,7 +85,7 @@ func (e *accEnv) emuBot(id int64) (lineworkstest.Bot, error) {
 // botRequests are the recorded requests with method to /bots/{id}.
 func (e *accEnv) botRequests(method string, id int64) []lineworkstest.Request {
 	var out []lineworkstest.Request
-	for _, r := range e.emu.Requests() {
+	for _, r := range e.emu.Requests.All() {
 		if r.Host == lineworkstest.HostAPI && r.Method == method && r.Path == fmt.Sprintf("/v1.0/bots/%d", id) {
 			out = append(out, r)
 		}
@@ -283,7 +283,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 		},
 		resource.TestStep{
 			// Every attribute changes, in place, in one PATCH.
-			PreConfig:         env.emu.ResetRequests,
+			PreConfig:         env.emu.Requests.Reset,
 			Config:            env.provider() + changed,
 			ConfigPlanChecks:  updateInPlace,
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("bot_id"), knownvalue.StringFunc(func(v string) error { return sameID(v, id) }))},
@@ -323,7 +323,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 		},
 		resource.TestStep{
 			// One attribute: one field in the PATCH.
-			PreConfig:        env.emu.ResetRequests,
+			PreConfig:        env.emu.Requests.Reset,
 			Config:           env.provider() + descriptionOnly,
 			ConfigPlanChecks: updateInPlace,
 			Check:            env.expectPatch(&id, map[string]string{"description": `"Files and checks expense reports"`}),
@@ -331,7 +331,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 		resource.TestStep{
 			// Removing optional arguments clears them; channel_events, left
 			// out, keeps what the bot has.
-			PreConfig:        env.emu.ResetRequests,
+			PreConfig:        env.emu.Requests.Reset,
 			Config:           env.provider() + removed,
 			ConfigPlanChecks: updateInPlace,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -364,7 +364,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 		resource.TestStep{
 			// Back to every domain, and no default rich menu: a PATCH cannot
 			// say that, so the whole bot is PUT.
-			PreConfig:        env.emu.ResetRequests,
+			PreConfig:        env.emu.Requests.Reset,
 			Config:           env.provider() + allDomainsAgain,
 			ConfigPlanChecks: updateInPlace,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -477,13 +477,13 @@ resource "lineworks_bot_secret" "x" {
 		},
 		resource.TestStep{
 			PreConfig: func() {
-				if !env.emu.ModifyBot(id, func(b *lineworkstest.Bot) {
+				if !env.emu.Bots.Modify(id, func(b *lineworkstest.Bot) {
 					b.Description = "Changed in the Developer Console"
 					b.EnableGroupJoin = false
 				}) {
 					t.Fatal("ModifyBot found no bot")
 				}
-				env.emu.ResetRequests()
+				env.emu.Requests.Reset()
 			},
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -508,7 +508,7 @@ resource "lineworks_bot_secret" "x" {
 		},
 		resource.TestStep{
 			PreConfig: func() {
-				if !env.emu.RemoveBot(id) {
+				if !env.emu.Bots.Remove(id) {
 					t.Fatal("RemoveBot found no bot")
 				}
 			},
@@ -524,10 +524,10 @@ resource "lineworks_bot_secret" "x" {
 					if newID == id {
 						return fmt.Errorf("the new bot has the old ID %d", id)
 					}
-					if want := env.emu.BotSecret(newID); v != want || v == "" {
+					if want := env.emu.Bots.Secret(newID); v != want || v == "" {
 						return fmt.Errorf("the state's secret is not the new bot's current secret")
 					}
-					if d := env.emu.BotDomains(newID); len(d) != 1 || d[0].DomainID != testDomain {
+					if d := env.emu.Bots.Domains(newID); len(d) != 1 || d[0].DomainID != testDomain {
 						return fmt.Errorf("registrations of the new bot: %+v", d)
 					}
 					return nil

@@ -91,7 +91,7 @@ data "lineworks_bot" "x" {
 		},
 	)
 	env.test(t, steps...)
-	if n := len(env.emu.Requests()); n != 0 {
+	if n := len(env.emu.Requests.All()); n != 0 {
 		t.Fatalf("%d requests reached the emulator: validation must happen before anything is sent", n)
 	}
 }

@@ -132,36 +132,36 @@ func run(ctx context.Context, provider, config, workdir string) error {
 	if err != nil {
 		return fmt.Errorf("bot_id %q: %w", b.BotID, err)
 	}
-	secret := emu.BotSecret(botID)
+	secret := emu.Bots.Secret(botID)
 	fmt.Printf("  bot            %s %q, callbacks to %s\n", b.BotID, b.BotName, b.CallbackURL)
 	fmt.Printf("                 registered in domain %d (visible: %v)\n", b.DomainID, b.Visible)
 	fmt.Printf("  bot secret     issued (%d characters); in the state as a sensitive value\n", len(secret))
 	fmt.Printf("  callback       sample body %s\n", outputs.SampleCallback.Value)
 	fmt.Printf("                 X-WORKS-Signature %s (provider::lineworks::callback_signature)\n", outputs.SampleCallbackSignature.Value)
-	if want := emu.CallbackSignature(botID, []byte(outputs.SampleCallback.Value)); outputs.SampleCallbackSignature.Value == want {
+	if want := emu.Bots.CallbackSignature(botID, []byte(outputs.SampleCallback.Value)); outputs.SampleCallbackSignature.Value == want {
 		fmt.Printf("                 identical to the signature the emulated LINE WORKS sends with this body\n")
 	} else {
 		return fmt.Errorf("the sample callback's signature %q differs from the emulator's %q", outputs.SampleCallbackSignature.Value, want)
 	}
 
 	fmt.Printf("\nWhat the emulated LINE WORKS saw:\n")
-	fmt.Printf("  token requests %d (one per phase that opened the ephemeral token: plan and apply)\n", emu.CountRequests(lineworkstest.HostAuth, "/oauth2/v2.0/token"))
-	fmt.Printf("  attachment API %d request(s), answered 302 to the storage host\n", emu.CountRequests(lineworkstest.HostAPI, "/v1.0/bots/"+devenv.BotID+"/attachments/"))
-	fmt.Printf("  storage host   %d download(s), each with the bearer token\n", emu.CountRequests(lineworkstest.HostStorage, ""))
-	fmt.Printf("  bot API        %s\n", botCalls(emu.Requests()))
-	fmt.Printf("                 %d overlapping calls on one bot refused (the provider serializes them)\n", emu.ConflictCount())
+	fmt.Printf("  token requests %d (one per phase that opened the ephemeral token: plan and apply)\n", emu.Requests.Count(lineworkstest.HostAuth, "/oauth2/v2.0/token"))
+	fmt.Printf("  attachment API %d request(s), answered 302 to the storage host\n", emu.Requests.Count(lineworkstest.HostAPI, "/v1.0/bots/"+devenv.BotID+"/attachments/"))
+	fmt.Printf("  storage host   %d download(s), each with the bearer token\n", emu.Requests.Count(lineworkstest.HostStorage, ""))
+	fmt.Printf("  bot API        %s\n", botCalls(emu.Requests.All()))
+	fmt.Printf("                 %d overlapping calls on one bot refused (the provider serializes them)\n", emu.Bots.ConflictCount())
 
 	fmt.Printf("\n$ terraform -chdir=%s destroy -auto-approve\n", relative(configDir))
-	emu.ResetRequests()
+	emu.Requests.Reset()
 	destroy := tenant.Terraform(ctx, configDir, nil, "destroy", "-auto-approve", "-input=false", "-no-color")
 	destroy.Stdout, destroy.Stderr = os.Stdout, os.Stderr
 	if err := destroy.Run(); err != nil {
 		return fmt.Errorf("terraform destroy: %w", err)
 	}
 	fmt.Printf("\nWhat the emulated LINE WORKS saw:\n")
-	fmt.Printf("  bot API        %s\n", botCalls(emu.Requests()))
-	fmt.Printf("  left behind    %d bot(s)\n", len(emu.Bots()))
-	if n := len(emu.Bots()); n != 0 {
+	fmt.Printf("  bot API        %s\n", botCalls(emu.Requests.All()))
+	fmt.Printf("  left behind    %d bot(s)\n", len(emu.Bots.List()))
+	if n := len(emu.Bots.List()); n != 0 {
 		return fmt.Errorf("%d bots left after terraform destroy", n)
 	}
 	return nil

@@ -3,28 +3,16 @@ package lineworkstest
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"math"
-	"mime"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 )
 
 const (
-	grantJWT     = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-	grantRefresh = "refresh_token"
-
 	refreshTokenTTL = 90 * 24 * time.Hour
 	maxJWTLifetime  = 3600 // seconds: LINE WORKS refuses assertions valid for more than 60 minutes
 )
@@ -56,17 +44,6 @@ type App struct {
 	AccessTokenTTL      time.Duration // default 24h; the console also offers 1h
 	RotateRefreshTokens bool          // a refresh returns a new refresh token and invalidates the old one
 	ExpiresInAsNumber   bool          // expires_in as a JSON number; by default a string ("86400"), as seen in practice
-}
-
-// RegisterApp registers a, replacing any app with the same client ID.
-func (s *Server) RegisterApp(a App) {
-	if a.AccessTokenTTL <= 0 {
-		a.AccessTokenTTL = 24 * time.Hour
-	}
-	a.Scopes = slices.Clone(a.Scopes)
-	s.mu.Lock()
-	s.apps[a.ClientID] = a
-	s.mu.Unlock()
 }
 
 // allows reports whether the app may be granted scope.
@@ -114,80 +91,121 @@ const (
 	tokenOK
 )
 
-// issueLocked records t under a fresh random value and returns the value.
-func (s *Server) issueLocked(t token) string {
-	s.seq++
-	t.seq = s.seq
-	v := randomToken(t.seq)
-	s.tokens[v] = &t
-	s.issued = append(s.issued, v)
-	return v
+// Auth is the auth host (auth.worksmobile.com) of API 2.0: the apps
+// registered in the Developer Console and every token the emulator issued,
+// API 1.0's included (Legacy issues those through Auth). The API and storage
+// hosts ask it whether a bearer token is good. Reach it as Server.Auth.
+type Auth struct {
+	mu    sync.Mutex
+	clock *clock
+
+	apps     map[string]App    // by client ID
+	tokens   map[string]*token // access and refresh tokens of every kind
+	issued   []string          // every token value ever issued, in order
+	seq      int64             // issue counter, see token.seq
+	grants   int64             // grant counter, see token.grant
+	staleSeq int64             // access tokens with seq < staleSeq are stale
+
+	expireAtNextAPI bool
+	expired         int // requests that carried an access token past its expiry
+}
+
+func newAuth(c *clock) *Auth {
+	return &Auth{clock: c, apps: make(map[string]App), tokens: make(map[string]*token)}
+}
+
+// RegisterApp registers a, replacing any app with the same client ID.
+func (a *Auth) RegisterApp(app App) {
+	if app.AccessTokenTTL <= 0 {
+		app.AccessTokenTTL = 24 * time.Hour
+	}
+	app.Scopes = slices.Clone(app.Scopes)
+	a.mu.Lock()
+	a.apps[app.ClientID] = app
+	a.mu.Unlock()
+}
+
+// app returns the app registered under clientID.
+func (a *Auth) app(clientID string) (App, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	app, ok := a.apps[clientID]
+	return app, ok
 }
 
 // IssuedTokens returns every token value the emulator ever issued, of every
 // kind, revoked ones included: what a test must never find in a log, an
 // error, a plan or a state.
-func (s *Server) IssuedTokens() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.issued)
-}
-
-func (s *Server) newGrantLocked() int64 {
-	s.grants++
-	return s.grants
-}
-
-func (s *Server) lookupLocked(v string, now time.Time) (*token, tokenState) {
-	t := s.tokens[v]
-	switch {
-	case t == nil || !now.Before(t.expires):
-		return nil, tokenInvalid
-	case t.kind == kindAccess && t.seq < s.staleSeq:
-		return t, tokenStale
-	}
-	return t, tokenOK
+func (a *Auth) IssuedTokens() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.issued)
 }
 
 // TokenValid reports whether token is a known, unrevoked, unexpired and not
 // stale token of any kind.
-func (s *Server) TokenValid(token string) bool {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, st := s.lookupLocked(token, now)
+func (a *Auth) TokenValid(token string) bool {
+	_, st := a.lookup(token)
 	return st == tokenOK
 }
 
 // IssueAccessToken issues an access token without a JWT, as if the client
 // had obtained one. Without scopes, the token gets the app's enabled scopes
 // (every known scope if the app is unknown or enables all).
-func (s *Server) IssueAccessToken(clientID string, scopes ...string) string {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	app, scopes := s.defaultScopesLocked(clientID, scopes)
-	return s.issueLocked(token{
+func (a *Auth) IssueAccessToken(clientID string, scopes ...string) string {
+	now := a.clock.now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	app, scopes := a.defaultScopesLocked(clientID, scopes)
+	return a.issueLocked(token{
 		kind: kindAccess, client: clientID, scopes: scopes,
-		grant: s.newGrantLocked(), expires: now.Add(app.AccessTokenTTL),
+		grant: a.newGrantLocked(), expires: now.Add(app.AccessTokenTTL),
 	})
 }
 
 // IssueRefreshToken issues a refresh token as if from a user-account OAuth
 // login. Scopes default as for IssueAccessToken.
-func (s *Server) IssueRefreshToken(clientID string, scopes ...string) string {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, scopes = s.defaultScopesLocked(clientID, scopes)
-	return s.issueLocked(token{
+func (a *Auth) IssueRefreshToken(clientID string, scopes ...string) string {
+	now := a.clock.now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, scopes = a.defaultScopesLocked(clientID, scopes)
+	return a.issueLocked(token{
 		kind: kindRefresh, client: clientID, scopes: scopes,
-		grant: s.newGrantLocked(), expires: now.Add(refreshTokenTTL),
+		grant: a.newGrantLocked(), expires: now.Add(refreshTokenTTL),
 	})
 }
 
-func (s *Server) defaultScopesLocked(clientID string, scopes []string) (App, []string) {
-	app, ok := s.apps[clientID]
+// ExpireAccessTokens makes every access token issued so far stale: the API
+// answers 403 with code UNAUTHORIZED for it, which the official samples treat
+// as "token expired, reissue", and storage answers 401. Tokens issued later
+// work. Refresh tokens are not affected.
+func (a *Auth) ExpireAccessTokens() {
+	a.mu.Lock()
+	a.staleSeq = a.seq + 1
+	a.mu.Unlock()
+}
+
+// ExpireAccessTokensAtNextAPIRequest does what ExpireAccessTokens does, but
+// only when the next API request arrives: a token that expires between being
+// issued and being used, in the middle of a Terraform run.
+func (a *Auth) ExpireAccessTokensAtNextAPIRequest() {
+	a.mu.Lock()
+	a.expireAtNextAPI = true
+	a.mu.Unlock()
+}
+
+// ExpiredTokenRequests counts the requests to the API and storage hosts that
+// carried an access token this emulator issued, after that token expired by
+// the emulator's clock.
+func (a *Auth) ExpiredTokenRequests() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.expired
+}
+
+func (a *Auth) defaultScopesLocked(clientID string, scopes []string) (App, []string) {
+	app, ok := a.apps[clientID]
 	if !ok {
 		app.AccessTokenTTL = 24 * time.Hour
 	}
@@ -198,6 +216,101 @@ func (s *Server) defaultScopesLocked(clientID string, scopes []string) (App, []s
 		return app, slices.Clone(app.Scopes)
 	}
 	return app, slices.Clone(knownScopes)
+}
+
+// issue records t under a fresh random value and returns the value. A
+// non-empty replaces is revoked in the same step, as a 1.0 server token
+// reissue does.
+func (a *Auth) issue(t token, replaces string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if replaces != "" {
+		delete(a.tokens, replaces)
+	}
+	if t.grant == 0 {
+		t.grant = a.newGrantLocked()
+	}
+	return a.issueLocked(t)
+}
+
+func (a *Auth) issueLocked(t token) string {
+	a.seq++
+	t.seq = a.seq
+	v := randomToken(t.seq)
+	a.tokens[v] = &t
+	a.issued = append(a.issued, v)
+	return v
+}
+
+func (a *Auth) newGrantLocked() int64 {
+	a.grants++
+	return a.grants
+}
+
+// lookup finds a token by value, by the emulator's clock.
+func (a *Auth) lookup(v string) (token, tokenState) {
+	now := a.clock.now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t, st := a.lookupLocked(v, now)
+	if t == nil {
+		return token{}, st
+	}
+	return *t, st
+}
+
+func (a *Auth) lookupLocked(v string, now time.Time) (*token, tokenState) {
+	t := a.tokens[v]
+	switch {
+	case t == nil || !now.Before(t.expires):
+		return nil, tokenInvalid
+	case t.kind == kindAccess && t.seq < a.staleSeq:
+		return t, tokenStale
+	}
+	return t, tokenOK
+}
+
+// expireIfScheduled carries out ExpireAccessTokensAtNextAPIRequest, at the
+// start of an API request.
+func (a *Auth) expireIfScheduled() {
+	a.mu.Lock()
+	if a.expireAtNextAPI {
+		a.expireAtNextAPI = false
+		a.staleSeq = a.seq + 1
+	}
+	a.mu.Unlock()
+}
+
+// authenticate checks the request's bearer token, which must be an API 2.0
+// access token. A known token past its expiry is counted: a client must
+// replace a token before it expires, never send it stale.
+func (a *Auth) authenticate(r *http.Request) (*token, tokenState) {
+	v, ok := bearerToken(r)
+	if !ok {
+		return nil, tokenInvalid
+	}
+	now := a.clock.now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if t := a.tokens[v]; t != nil && t.kind == kindAccess && !now.Before(t.expires) {
+		a.expired++
+	}
+	t, st := a.lookupLocked(v, now)
+	if st == tokenInvalid || t.kind != kindAccess {
+		return nil, tokenInvalid
+	}
+	c := *t
+	return &c, st
+}
+
+// bearerToken extracts the token from "Authorization: Bearer <token>". The
+// scheme is case-insensitive (RFC 9110 section 11.1).
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, v, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || v == "" || strings.ContainsAny(v, " \t") {
+		return "", false
+	}
+	return v, true
 }
 
 // randomToken returns a token in the shape of the real ones: the standard
@@ -221,372 +334,3 @@ func randomBytes(n int) []byte {
 	rand.Read(b) // never fails; see crypto/rand.Read
 	return b
 }
-
-// serveAuth routes requests to the auth host.
-func (s *Server) serveAuth(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.EscapedPath()
-	switch path {
-	case "/oauth2/v2.0/token":
-		s.serveToken(w, r)
-		return
-	case "/oauth2/v2.0/revoke":
-		s.serveRevoke(w, r)
-		return
-	}
-	seg := strings.Split(path, "/")
-	switch {
-	case len(seg) == 5 && seg[0] == "" && seg[1] == "b" && seg[2] != "" && seg[3] == "server" && seg[4] == "token":
-		s.serveLegacyServerToken(w, r, seg[2])
-	case len(seg) == 6 && seg[0] == "" && seg[1] == "ba" && seg[2] != "" && seg[3] == "service" && seg[4] == "token" && seg[5] == "refresh":
-		s.serveLegacyServiceRefresh(w, r, seg[2])
-	default:
-		oauthError(w, http.StatusNotFound, "not_found", "No such endpoint.") // shape inferred
-	}
-}
-
-// oauthError writes the token endpoint's error shape.
-func oauthError(w http.ResponseWriter, status int, code, description string) {
-	writeJSON(w, status, "application/json", map[string]string{
-		"error":             code,
-		"error_description": description,
-	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		panic("lineworkstest: " + err.Error())
-	}
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	w.Write(body)
-}
-
-// isFormContentType reports whether ct is application/x-www-form-urlencoded,
-// with or without parameters such as charset.
-func isFormContentType(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "application/x-www-form-urlencoded"
-}
-
-// normalizeGrantType undoes the extra percent-encoding the official Python
-// sample applies to grant_type before form-encoding it.
-func normalizeGrantType(g string) string {
-	if strings.Contains(g, "%") {
-		if u, err := url.QueryUnescape(g); err == nil {
-			return u
-		}
-	}
-	return g
-}
-
-// readTokenForm enforces what the token and revoke endpoints require of any
-// request and returns its form body, or writes an error and returns false.
-func readTokenForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "Only POST is allowed.")
-		return nil, false
-	}
-	if !isFormContentType(r.Header.Get("Content-Type")) {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.")
-		return nil, false
-	}
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Malformed request body.")
-		return nil, false
-	}
-	// RFC 6749 section 3.2: parameters must not be repeated.
-	for k, vs := range r.PostForm {
-		if len(vs) > 1 {
-			oauthError(w, http.StatusBadRequest, "invalid_request", fmt.Sprintf("Parameter %q is repeated.", k))
-			return nil, false
-		}
-	}
-	return r.PostForm, true
-}
-
-// authenticateClient checks client_id and client_secret, or writes
-// invalid_client and returns false.
-func (s *Server) authenticateClient(w http.ResponseWriter, form url.Values) (App, bool) {
-	s.mu.Lock()
-	app, ok := s.apps[form.Get("client_id")]
-	s.mu.Unlock()
-	secret := form.Get("client_secret")
-	if !ok || secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(app.ClientSecret)) != 1 {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
-		return App{}, false
-	}
-	return app, true
-}
-
-// serveToken is POST /oauth2/v2.0/token.
-func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
-	form, ok := readTokenForm(w, r)
-	if !ok {
-		return
-	}
-	grant := normalizeGrantType(form.Get("grant_type"))
-	switch grant {
-	case grantJWT, grantRefresh:
-	case "":
-		oauthError(w, http.StatusBadRequest, "invalid_request", "grant_type is required.")
-		return
-	default:
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("Unsupported grant_type %q.", grant))
-		return
-	}
-	app, ok := s.authenticateClient(w, form)
-	if !ok {
-		return
-	}
-	if grant == grantJWT {
-		s.jwtGrant(w, form, app)
-	} else {
-		s.refreshGrant(w, form, app)
-	}
-}
-
-func (s *Server) jwtGrant(w http.ResponseWriter, form url.Values, app App) {
-	assertion := form.Get("assertion")
-	if assertion == "" {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "assertion is required.")
-		return
-	}
-	now := s.now()
-	var problem string
-	claims, jerr := verifyJWT(assertion, app.PublicKey)
-	if jerr != nil {
-		problem = jerr.msg
-	} else {
-		problem = checkAppClaims(claims, app, form.Get("client_id"), now)
-	}
-	if problem != "" {
-		oauthError(w, http.StatusBadRequest, "invalid_grant", problem)
-		return
-	}
-	scopes, ok := requestedScopes(app, form.Get("scope"))
-	if !ok {
-		oauthError(w, http.StatusBadRequest, "invalid_scope", "Request scope is not valid.")
-		return
-	}
-
-	s.mu.Lock()
-	grant := s.newGrantLocked()
-	access := s.issueLocked(token{kind: kindAccess, client: app.ClientID, scopes: scopes, grant: grant, expires: now.Add(app.AccessTokenTTL)})
-	refresh := s.issueLocked(token{kind: kindRefresh, client: app.ClientID, scopes: scopes, grant: grant, expires: now.Add(refreshTokenTTL)})
-	s.mu.Unlock()
-	writeTokenReply(w, app, access, refresh, scopes)
-}
-
-func (s *Server) refreshGrant(w http.ResponseWriter, form url.Values, app App) {
-	refresh := form.Get("refresh_token")
-	if refresh == "" {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "refresh_token is required.")
-		return
-	}
-	now := s.now()
-	s.mu.Lock()
-	t, st := s.lookupLocked(refresh, now)
-	if st != tokenOK || t.kind != kindRefresh || t.client != app.ClientID {
-		s.mu.Unlock()
-		oauthError(w, http.StatusBadRequest, "invalid_grant", "The refresh token is invalid, expired, revoked or was issued to another client.")
-		return
-	}
-	scopes := t.scopes
-	access := s.issueLocked(token{kind: kindAccess, client: app.ClientID, scopes: scopes, grant: t.grant, expires: now.Add(app.AccessTokenTTL)})
-	if app.RotateRefreshTokens {
-		delete(s.tokens, refresh)
-		refresh = s.issueLocked(token{kind: kindRefresh, client: app.ClientID, scopes: scopes, grant: t.grant, expires: now.Add(refreshTokenTTL)})
-	}
-	s.mu.Unlock()
-	writeTokenReply(w, app, access, refresh, scopes)
-}
-
-func writeTokenReply(w http.ResponseWriter, app App, access, refresh string, scopes []string) {
-	secs := int64(app.AccessTokenTTL / time.Second)
-	var expiresIn any = strconv.FormatInt(secs, 10)
-	if app.ExpiresInAsNumber {
-		expiresIn = secs
-	}
-	// RFC 6749 section 5.1: token responses must not be cached.
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
-	writeJSON(w, http.StatusOK, "application/json", map[string]any{
-		"access_token":  access,
-		"refresh_token": refresh,
-		"scope":         strings.Join(scopes, " "),
-		"token_type":    "Bearer",
-		"expires_in":    expiresIn,
-	})
-}
-
-// requestedScopes parses the space-separated scope parameter and checks each
-// scope is known and enabled for the app.
-func requestedScopes(app App, scope string) ([]string, bool) {
-	var out []string
-	for _, sc := range strings.Fields(scope) {
-		if !app.allows(sc) {
-			return nil, false
-		}
-		if !slices.Contains(out, sc) {
-			out = append(out, sc)
-		}
-	}
-	return out, len(out) > 0
-}
-
-// serveRevoke is POST /oauth2/v2.0/revoke (RFC 7009).
-func (s *Server) serveRevoke(w http.ResponseWriter, r *http.Request) {
-	form, ok := readTokenForm(w, r)
-	if !ok {
-		return
-	}
-	app, ok := s.authenticateClient(w, form)
-	if !ok {
-		return
-	}
-	v := form.Get("token")
-	if v == "" {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "token is required.")
-		return
-	}
-	// token_type_hint is only a hint (RFC 7009 section 2.1): every kind is searched.
-	s.mu.Lock()
-	t := s.tokens[v]
-	switch {
-	case t == nil || (t.kind != kindAccess && t.kind != kindRefresh):
-		// RFC 7009 section 2.2: an unknown token is not an error.
-	case t.client != app.ClientID:
-		s.mu.Unlock()
-		// Inferred: RFC 7009 says to refuse; this is what most servers answer.
-		oauthError(w, http.StatusBadRequest, "unauthorized_client", "The token was issued to another client.")
-		return
-	case t.kind == kindRefresh:
-		// RFC 7009 section 2.1: revoking a refresh token should also revoke
-		// the access tokens of the same grant.
-		for k, o := range s.tokens {
-			if o.grant == t.grant && (o.kind == kindAccess || o.kind == kindRefresh) {
-				delete(s.tokens, k)
-			}
-		}
-	default:
-		delete(s.tokens, v)
-	}
-	s.mu.Unlock()
-	w.WriteHeader(http.StatusOK)
-}
-
-// jwtError says why an assertion was refused.
-type jwtError struct {
-	kind jwtErrorKind
-	msg  string
-}
-
-type jwtErrorKind int
-
-const (
-	jwtMalformed jwtErrorKind = iota
-	jwtBadAlg
-	jwtBadSignature
-)
-
-func (e *jwtError) Error() string { return e.msg }
-
-// verifyJWT checks an assertion's form, algorithm and signature and returns
-// its claims, with numbers as json.Number. It does not check the claims.
-func verifyJWT(assertion string, key *rsa.PublicKey) (jwt.MapClaims, *jwtError) {
-	claims, alg, jerr := peekJWT(assertion)
-	switch {
-	case jerr != nil:
-		return nil, jerr
-	case alg != "RS256":
-		return nil, &jwtError{jwtBadAlg, fmt.Sprintf("JWT alg must be RS256, not %q.", alg)}
-	case key == nil:
-		return nil, &jwtError{jwtBadSignature, "JWT signature verification failed: no public key is registered."}
-	}
-	if _, err := jwtParser().Parse(assertion, func(*jwt.Token) (any, error) { return key, nil }); err != nil {
-		return nil, &jwtError{jwtBadSignature, "JWT signature verification failed."}
-	}
-	return claims, nil
-}
-
-// peekJWT decodes an assertion without verifying it, to learn its alg and
-// issuer before the key is known.
-func peekJWT(assertion string) (claims jwt.MapClaims, alg string, _ *jwtError) {
-	tok, _, err := jwtParser().ParseUnverified(assertion, jwt.MapClaims{})
-	// ErrTokenUnverifiable means an unknown alg, reported as such below.
-	if err != nil && !errors.Is(err, jwt.ErrTokenUnverifiable) {
-		return nil, "", &jwtError{jwtMalformed, "Malformed JWT: " + err.Error()}
-	}
-	alg, _ = tok.Header["alg"].(string)
-	return tok.Claims.(jwt.MapClaims), alg, nil
-}
-
-// jwtParser checks only the algorithm and signature; the emulator checks the
-// claims itself, because LINE WORKS accepts float iat/exp and allows no skew.
-func jwtParser() *jwt.Parser {
-	return jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithJSONNumber(), jwt.WithoutClaimsValidation())
-}
-
-// numericClaim reads a NumericDate claim. Floats are accepted, as the
-// official Python sample sends them.
-func numericClaim(c jwt.MapClaims, name string) (float64, string) {
-	switch v := c[name].(type) {
-	case nil:
-		return 0, fmt.Sprintf("%s claim is required.", name)
-	case json.Number:
-		f, err := v.Float64()
-		if err != nil {
-			return 0, fmt.Sprintf("%s claim is not a valid number.", name)
-		}
-		return f, ""
-	default:
-		return 0, fmt.Sprintf("%s claim must be a number.", name)
-	}
-}
-
-// checkAppClaims checks an API 2.0 assertion's claims.
-func checkAppClaims(c jwt.MapClaims, app App, clientID string, now time.Time) string {
-	if iss, _ := c["iss"].(string); iss != clientID {
-		return "iss does not match client_id."
-	}
-	if sub, _ := c["sub"].(string); sub == "" || sub != app.ServiceAccountID {
-		return "sub does not match the service account."
-	}
-	iat, problem := numericClaim(c, "iat")
-	if problem != "" {
-		return problem
-	}
-	exp, problem := numericClaim(c, "exp")
-	if problem != "" {
-		return problem
-	}
-	// Against this server's own clock, with no tolerance: LINE WORKS allows
-	// none (documented for API 1.0, inferred for 2.0). The 60-minute cap is
-	// measured from the server's clock: with iat not after now, exp-iat
-	// capped (inferred) caps exp-now too.
-	nowSec := unixSeconds(now)
-	switch {
-	case iat > nowSec:
-		return fmt.Sprintf("iat is in the future (iat %s, current time %s).", formatUnix(iat), formatUnix(nowSec))
-	case exp <= nowSec:
-		return fmt.Sprintf("JWT expired at %s (current time %s).", formatUnix(exp), formatUnix(nowSec))
-	case exp-iat > maxJWTLifetime:
-		return "exp is more than 60 minutes after iat."
-	}
-	return ""
-}
-
-func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
-
-func fromUnixSeconds(f float64) time.Time {
-	// Clamp so that absurd claims still format instead of overflowing.
-	f = max(min(f, 1e11), -1e11)
-	sec := math.Floor(f)
-	return time.Unix(int64(sec), int64((f-sec)*1e9)).UTC()
-}
-
-func formatUnix(f float64) string { return fromUnixSeconds(f).Format(time.RFC3339) }

@@ -3,11 +3,8 @@ package lineworkstest
 import (
 	"encoding/json"
 	"fmt"
-	"mime"
-	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -27,154 +24,10 @@ var (
 )
 
 // DefaultChannelEvents is what a bot created or replaced without
-// channelEvents gets. The docs say only that the service has a default
-// (inferred: every event).
+// channelEvents gets while AnswerForms.ChannelEventsDefault is unset: every
+// event, as the emulator inferred before the docs were checked again. The
+// docs say DocumentedChannelEvents.
 var DefaultChannelEvents = slices.Clone(channelEvents)
-
-// invalid is a refused request body: 400 INVALID_PARAMETER, whose
-// description names the field, unless status says otherwise.
-type invalid struct {
-	status      int
-	code        string
-	description string
-}
-
-func invalidf(format string, args ...any) *invalid {
-	return &invalid{status: http.StatusBadRequest, code: "INVALID_PARAMETER", description: fmt.Sprintf(format, args...)}
-}
-
-func (e *invalid) write(w http.ResponseWriter) { apiError(w, e.status, e.code, e.description) }
-
-// isJSONContentType reports whether ct is application/json, with or without
-// parameters such as charset.
-func isJSONContentType(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "application/json"
-}
-
-// jsonObject parses a request body that must be a JSON object. An empty body
-// is an empty object when emptyOK.
-func jsonObject(r *http.Request, body []byte, emptyOK bool) (map[string]json.RawMessage, *invalid) {
-	if len(body) == 0 && emptyOK {
-		return map[string]json.RawMessage{}, nil
-	}
-	if !isJSONContentType(r.Header.Get("Content-Type")) {
-		e := invalidf("Content-Type must be application/json, got %q", r.Header.Get("Content-Type"))
-		e.status, e.code = http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE" // inferred
-		return nil, e
-	}
-	if !json.Valid(body) {
-		return nil, invalidf("the request body is not valid JSON")
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
-		return nil, invalidf("the request body must be a JSON object")
-	}
-	return obj, nil
-}
-
-// sortedKeys lets errors name fields in a stable order.
-func sortedKeys(obj map[string]json.RawMessage) []string {
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func isNull(raw json.RawMessage) bool { return strings.TrimSpace(string(raw)) == "null" }
-
-func jsonString(raw json.RawMessage, field string) (string, *invalid) {
-	var v string
-	if isNull(raw) || json.Unmarshal(raw, &v) != nil {
-		return "", invalidf("%s must be a string", field)
-	}
-	return v, nil
-}
-
-func jsonBool(raw json.RawMessage, field string) (bool, *invalid) {
-	var v bool
-	if isNull(raw) || json.Unmarshal(raw, &v) != nil {
-		return false, invalidf("%s must be true or false", field)
-	}
-	return v, nil
-}
-
-func jsonArray(raw json.RawMessage, field string) ([]json.RawMessage, *invalid) {
-	var v []json.RawMessage
-	if isNull(raw) || json.Unmarshal(raw, &v) != nil {
-		return nil, invalidf("%s must be an array", field)
-	}
-	return v, nil
-}
-
-func jsonStrings(raw json.RawMessage, field string) ([]string, *invalid) {
-	items, err := jsonArray(raw, field)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(items))
-	for i, item := range items {
-		v, err := jsonString(item, fmt.Sprintf("%s[%d]", field, i))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
-func jsonInt64s(raw json.RawMessage, field string) ([]int64, *invalid) {
-	items, err := jsonArray(raw, field)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]int64, 0, len(items))
-	for i, item := range items {
-		var v int64
-		if isNull(item) || json.Unmarshal(item, &v) != nil {
-			return nil, invalidf("%s[%d] must be an integer domain ID", field, i)
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
-// jsonI18n decodes an array of {"language": …, valueField: …} objects.
-func jsonI18n(raw json.RawMessage, field, valueField string) (languages, values []string, _ *invalid) {
-	items, err := jsonArray(raw, field)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i, item := range items {
-		name := fmt.Sprintf("%s[%d]", field, i)
-		var obj map[string]json.RawMessage
-		if isNull(item) || json.Unmarshal(item, &obj) != nil {
-			return nil, nil, invalidf("%s must be an object with language and %s", name, valueField)
-		}
-		for _, k := range sortedKeys(obj) {
-			if k != "language" && k != valueField {
-				return nil, nil, invalidf("%s.%s is not a field of %s: expected language and %s", name, k, field, valueField)
-			}
-		}
-		for _, k := range []string{"language", valueField} {
-			if _, ok := obj[k]; !ok {
-				return nil, nil, invalidf("%s.%s is required", name, k)
-			}
-		}
-		lang, err := jsonString(obj["language"], name+".language")
-		if err != nil {
-			return nil, nil, err
-		}
-		v, err := jsonString(obj[valueField], name+"."+valueField)
-		if err != nil {
-			return nil, nil, err
-		}
-		languages, values = append(languages, lang), append(values, v)
-	}
-	return languages, values, nil
-}
 
 // decodeBotFields reads the bot fields a POST, PUT or PATCH body sets into b,
 // and returns which were present. Types are checked here; values by checkBot.
@@ -250,8 +103,9 @@ func decodeBotFields(obj map[string]json.RawMessage, b *Bot) (map[string]bool, *
 var newlines = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 
 // checkBot checks the whole bot object a request leaves behind, against the
-// tenant t (its users and domains). It normalizes names as the service does.
-func checkBot(b *Bot, t *botStore) *invalid {
+// tenant's directory. It normalizes names as the service does, and the
+// answer form's way of saying "every domain" to nil.
+func checkBot(b *Bot, dir *Directory, forms AnswerForms) *invalid {
 	b.BotName = newlines.Replace(b.BotName)
 	if err := checkText("botName", b.BotName); err != nil {
 		return err
@@ -265,14 +119,17 @@ func checkBot(b *Bot, t *botStore) *invalid {
 	if len(b.Administrators) == 0 || len(b.Administrators) > maxAdministrators {
 		return invalidf("administrators must list 1 to %d users, got %d", maxAdministrators, len(b.Administrators))
 	}
-	if err := checkUsers("administrators", b.Administrators, t); err != nil {
+	if err := checkUsers("administrators", b.Administrators, dir); err != nil {
 		return err
 	}
 	if len(b.Subadministrators) > maxSubadministrator {
 		return invalidf("subadministrators must list at most %d users, got %d", maxSubadministrator, len(b.Subadministrators))
 	}
-	if err := checkUsers("subadministrators", b.Subadministrators, t); err != nil {
+	if err := checkUsers("subadministrators", b.Subadministrators, dir); err != nil {
 		return err
+	}
+	if forms.everyDomain(b.AllowDomains) {
+		b.AllowDomains = nil
 	}
 	if b.AllowDomains != nil {
 		if len(b.AllowDomains) == 0 {
@@ -286,7 +143,7 @@ func checkBot(b *Bot, t *botStore) *invalid {
 				return invalidf("allowDomains lists domain %d twice", d)
 			}
 			seen[d] = true
-			if !t.domains[d] {
+			if !dir.HasDomain(d) {
 				return invalidf("allowDomains: %d is not a domain of this tenant", d) // inferred: 400 rather than 404
 			}
 		}
@@ -364,16 +221,19 @@ func checkURL(field, v string, required bool) *invalid {
 	return nil
 }
 
-func checkUsers(field string, users []string, t *botStore) *invalid {
+// checkUsers checks that users are distinct users of the tenant, each named
+// by user ID or login e-mail: a user named both ways is named twice.
+func checkUsers(field string, users []string, dir *Directory) *invalid {
 	seen := map[string]bool{}
-	for _, u := range users {
-		if seen[u] {
-			return invalidf("%s lists %q twice", field, u)
+	for _, name := range users {
+		u, ok := dir.User(name)
+		if !ok {
+			return invalidf("%s: %q is not a user of this tenant", field, name)
 		}
-		seen[u] = true
-		if !t.users[u] {
-			return invalidf("%s: %q is not a user of this tenant", field, u)
+		if seen[u.UserID] {
+			return invalidf("%s lists %q twice", field, name)
 		}
+		seen[u.UserID] = true
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -15,6 +16,24 @@ const (
 	RateLimitStandard = 240 // Standard and Advanced plans; the emulator's default
 	RateLimitFree     = 60  // the Free plan
 )
+
+// FaultInjector is what makes the emulator a busy service: the per-minute
+// rate limit of the API host, 429s forced on the next requests, and faults
+// injected into a share of requests to the API and storage hosts. Reach it
+// as Server.Faults.
+type FaultInjector struct {
+	mu    sync.Mutex
+	clock *clock
+
+	limiter        rateLimiter
+	rateLimitN     int
+	rateLimitReset int
+	faults         faultInjector
+}
+
+func newFaultInjector(c *clock) *FaultInjector {
+	return &FaultInjector{clock: c, limiter: rateLimiter{limit: RateLimitStandard, windows: make(map[string]*rateWindow)}}
+}
 
 // rateLimiter counts API requests in one-minute windows. Each API is limited
 // on its own; an "API" here is a method and a path with its IDs taken out
@@ -32,11 +51,28 @@ type rateWindow struct {
 // SetRateLimit sets how many requests per minute each API accepts before
 // answering 429: RateLimitStandard (the default), RateLimitFree, or any
 // other number; 0 or less turns the limit off.
-func (s *Server) SetRateLimit(perMinute int) {
-	s.mu.Lock()
-	s.limiter.limit = perMinute
-	s.limiter.windows = make(map[string]*rateWindow)
-	s.mu.Unlock()
+func (fi *FaultInjector) SetRateLimit(perMinute int) {
+	fi.mu.Lock()
+	fi.limiter.limit = perMinute
+	fi.limiter.windows = make(map[string]*rateWindow)
+	fi.mu.Unlock()
+}
+
+// RateLimit returns the per-minute limit in effect, 0 when off.
+func (fi *FaultInjector) RateLimit() int {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return max(fi.limiter.limit, 0)
+}
+
+// RateLimitNext makes the next n API (www) requests answer 429
+// TOO_MANY_REQUESTS with a rateLimit-reset of reset seconds, whatever the
+// per-minute count says.
+func (fi *FaultInjector) RateLimitNext(n int, reset int) {
+	fi.mu.Lock()
+	fi.rateLimitN = n
+	fi.rateLimitReset = reset
+	fi.mu.Unlock()
 }
 
 // apiKey names the API a request calls: its method and path, with every
@@ -53,33 +89,33 @@ func apiKey(r *http.Request) string {
 
 // limitRate answers 429 when RateLimitNext asked for it or the request is over
 // its API's per-minute limit, and reports whether it did.
-func (s *Server) limitRate(w http.ResponseWriter, r *http.Request) bool {
-	now := s.now()
-	s.mu.Lock()
-	limit := s.limiter.limit
+func (fi *FaultInjector) limitRate(w http.ResponseWriter, r *http.Request) bool {
+	now := fi.clock.now()
+	fi.mu.Lock()
+	limit := fi.limiter.limit
 	var used, reset int
 	switch {
-	case s.rateLimitN > 0:
-		s.rateLimitN--
-		used, reset = reportedLimit(limit), s.rateLimitReset
+	case fi.rateLimitN > 0:
+		fi.rateLimitN--
+		used, reset = reportedLimit(limit), fi.rateLimitReset
 	case limit > 0:
 		key := apiKey(r)
-		win := s.limiter.windows[key]
+		win := fi.limiter.windows[key]
 		if win == nil || !now.Before(win.start.Add(time.Minute)) {
 			win = &rateWindow{start: now}
-			s.limiter.windows[key] = win
+			fi.limiter.windows[key] = win
 		}
 		win.used++ // refused requests count too (inferred)
 		if win.used <= limit {
-			s.mu.Unlock()
+			fi.mu.Unlock()
 			return false
 		}
 		used, reset = win.used, int(math.Ceil(win.start.Add(time.Minute).Sub(now).Seconds()))
 	default:
-		s.mu.Unlock()
+		fi.mu.Unlock()
 		return false
 	}
-	s.mu.Unlock()
+	fi.mu.Unlock()
 	tooManyRequests(w, reportedLimit(limit), used, reset)
 	return true
 }
@@ -111,18 +147,18 @@ func tooManyRequests(w http.ResponseWriter, limit, used, reset int) {
 // how many times that request came before, so a run is repeatable whatever
 // order concurrent requests arrive in.
 type Faults struct {
-	Seed uint64
+	Seed uint64 `json:"seed"`
 	// TooManyRequests is the share of API requests answered 429
 	// TOO_MANY_REQUESTS with the rateLimit headers, as the rate limit does.
-	TooManyRequests float64
+	TooManyRequests float64 `json:"too_many_requests"`
 	// Reset is the rateLimit-reset, in seconds, of those 429s.
-	Reset int
+	Reset int `json:"reset"`
 	// Unavailable is the share of API and storage requests answered 503.
-	Unavailable float64
+	Unavailable float64 `json:"unavailable"`
 	// MaxInARow caps the faults one request (host, method, path) meets in a
 	// row, so that a client allowed that many retries always gets through.
 	// 0 means no cap.
-	MaxInARow int
+	MaxInARow int `json:"max_in_a_row"`
 }
 
 type faultInjector struct {
@@ -132,54 +168,61 @@ type faultInjector struct {
 	tooMany, unavailable int
 }
 
-// InjectFaults turns fault injection on with f, or off with the zero Faults.
-func (s *Server) InjectFaults(f Faults) {
-	s.mu.Lock()
-	s.faults = faultInjector{
+// Inject turns fault injection on with f, or off with the zero Faults.
+func (fi *FaultInjector) Inject(f Faults) {
+	fi.mu.Lock()
+	fi.faults = faultInjector{
 		on: f.TooManyRequests > 0 || f.Unavailable > 0, f: f,
 		attempts: make(map[string]int), inARow: make(map[string]int),
 	}
-	s.mu.Unlock()
+	fi.mu.Unlock()
 }
 
-// InjectedFaults returns how many 429s and 503s fault injection answered.
-func (s *Server) InjectedFaults() (tooManyRequests, unavailable int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.faults.tooMany, s.faults.unavailable
+// Injecting returns the faults being injected, the zero Faults when off.
+func (fi *FaultInjector) Injecting() Faults {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.faults.f
+}
+
+// Injected returns how many 429s and 503s fault injection answered.
+func (fi *FaultInjector) Injected() (tooManyRequests, unavailable int) {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.faults.tooMany, fi.faults.unavailable
 }
 
 // injectFault answers the request with an injected fault when its turn says
 // so, and reports whether it did.
-func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, host string) bool {
-	s.mu.Lock()
-	fi := &s.faults
-	if !fi.on {
-		s.mu.Unlock()
+func (fi *FaultInjector) inject(w http.ResponseWriter, r *http.Request, host string) bool {
+	fi.mu.Lock()
+	in := &fi.faults
+	if !in.on {
+		fi.mu.Unlock()
 		return false
 	}
 	key := host + " " + r.Method + " " + r.URL.EscapedPath()
-	u := faultDraw(fi.f.Seed, key, fi.attempts[key])
-	fi.attempts[key]++
+	u := faultDraw(in.f.Seed, key, in.attempts[key])
+	in.attempts[key]++
 	status := 0
 	switch {
-	case fi.f.MaxInARow > 0 && fi.inARow[key] >= fi.f.MaxInARow:
-	case u < fi.f.TooManyRequests:
+	case in.f.MaxInARow > 0 && in.inARow[key] >= in.f.MaxInARow:
+	case u < in.f.TooManyRequests:
 		if host == HostAPI { // the rate limit is the API's
 			status = http.StatusTooManyRequests
-			fi.tooMany++
+			in.tooMany++
 		}
-	case u < fi.f.TooManyRequests+fi.f.Unavailable:
+	case u < in.f.TooManyRequests+in.f.Unavailable:
 		status = http.StatusServiceUnavailable
-		fi.unavailable++
+		in.unavailable++
 	}
 	if status == 0 {
-		fi.inARow[key] = 0
+		in.inARow[key] = 0
 	} else {
-		fi.inARow[key]++
+		in.inARow[key]++
 	}
-	limit, reset := s.limiter.limit, fi.f.Reset
-	s.mu.Unlock()
+	limit, reset := fi.limiter.limit, in.f.Reset
+	fi.mu.Unlock()
 
 	switch status {
 	case http.StatusTooManyRequests:

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -36,6 +38,54 @@ const (
 	legacyServiceUnknownError = "99"
 )
 
+// Legacy is API 1.0 on the auth host: its servers and consumer keys, and
+// the server token each server holds now. Its tokens are Auth's, so that
+// IssuedTokens and TokenValid cover them. Reach it as Server.Legacy.
+type Legacy struct {
+	mu   sync.Mutex
+	auth *Auth
+
+	servers      map[string]LegacyServer   // by API ID + "/" + server ID
+	consumers    map[string]LegacyConsumer // by API ID + "/" + consumer key
+	serverTokens map[string]string         // by API ID + "/" + server ID: the current server token
+	errorCode    string
+}
+
+func newLegacy(a *Auth) *Legacy {
+	return &Legacy{
+		auth:         a,
+		servers:      make(map[string]LegacyServer),
+		consumers:    make(map[string]LegacyConsumer),
+		serverTokens: make(map[string]string),
+	}
+}
+
+// mount registers the 1.0 token endpoints on the auth host.
+func (l *Legacy) mount(rt *router) {
+	rt.handle("POST /b/{apiId}/server/token", l.serveServerToken)
+	rt.handle("GET /ba/{apiId}/service/token/refresh", l.serveServiceRefresh)
+	rt.handle("POST /ba/{apiId}/service/token/refresh", l.serveServiceRefresh)
+}
+
+// refuse answers a wrong method on a 1.0 path in that endpoint's shape, and
+// reports whether the path was one.
+func refuseLegacy(w http.ResponseWriter, r *http.Request, status int, allow string) bool {
+	if status != http.StatusMethodNotAllowed {
+		return false
+	}
+	switch p := r.URL.EscapedPath(); {
+	case strings.HasPrefix(p, "/b/"):
+		w.Header().Set("Allow", allow)
+		legacyError(w, status, legacyCodeInvalidRequest, "method not allowed", "Only "+allow+" is allowed.")
+	case strings.HasPrefix(p, "/ba/"):
+		w.Header().Set("Allow", allow)
+		writeJSON(w, status, "application/json", map[string]string{"errorCode": legacyServiceUnknownError}) // inferred
+	default:
+		return false
+	}
+	return true
+}
+
 // LegacyServer is an API 1.0 server of the "ID registration" type.
 type LegacyServer struct {
 	APIID     string
@@ -44,15 +94,15 @@ type LegacyServer struct {
 	TokenTTL  time.Duration // default 24h
 }
 
-// RegisterLegacyServer registers l, replacing any server with the same API ID
+// RegisterServer registers srv, replacing any server with the same API ID
 // and server ID.
-func (s *Server) RegisterLegacyServer(l LegacyServer) {
-	if l.TokenTTL <= 0 {
-		l.TokenTTL = 24 * time.Hour
+func (l *Legacy) RegisterServer(srv LegacyServer) {
+	if srv.TokenTTL <= 0 {
+		srv.TokenTTL = 24 * time.Hour
 	}
-	s.mu.Lock()
-	s.legacyServers[l.APIID+"/"+l.ServerID] = l
-	s.mu.Unlock()
+	l.mu.Lock()
+	l.servers[srv.APIID+"/"+srv.ServerID] = srv
+	l.mu.Unlock()
 }
 
 // LegacyConsumer is an API 1.0 service API consumer key.
@@ -61,35 +111,32 @@ type LegacyConsumer struct {
 	TokenTTL           time.Duration // default 7 days, the shortest the console offers
 }
 
-// RegisterLegacyConsumer registers c.
-func (s *Server) RegisterLegacyConsumer(c LegacyConsumer) {
+// RegisterConsumer registers c.
+func (l *Legacy) RegisterConsumer(c LegacyConsumer) {
 	if c.TokenTTL <= 0 {
 		c.TokenTTL = 7 * 24 * time.Hour
 	}
-	s.mu.Lock()
-	s.legacyConsumers[c.APIID+"/"+c.ConsumerKey] = c
-	s.mu.Unlock()
+	l.mu.Lock()
+	l.consumers[c.APIID+"/"+c.ConsumerKey] = c
+	l.mu.Unlock()
 }
 
-// IssueLegacyRefreshToken issues a service API refresh token, as if from the
-// 1.0 authorization-code flow.
-func (s *Server) IssueLegacyRefreshToken(apiID, consumerKey string) string {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// IssueRefreshToken issues a service API refresh token, as if from the 1.0
+// authorization-code flow.
+func (l *Legacy) IssueRefreshToken(apiID, consumerKey string) string {
 	// The 1.0 refresh token lifetime is not documented; 90 days is inferred.
-	return s.issueLocked(token{
+	return l.auth.issue(token{
 		kind: kindLegacyRefresh, client: consumerKey, apiID: apiID,
-		grant: s.newGrantLocked(), expires: now.Add(refreshTokenTTL),
-	})
+		expires: l.auth.clock.now().Add(refreshTokenTTL),
+	}, "")
 }
 
-// SetLegacyServiceErrorCode makes the next service API token refresh answer
+// SetServiceErrorCode makes the next service API token refresh answer
 // {"errorCode": code}, whatever the request. "" cancels.
-func (s *Server) SetLegacyServiceErrorCode(code string) {
-	s.mu.Lock()
-	s.legacyErrorCode = code
-	s.mu.Unlock()
+func (l *Legacy) SetServiceErrorCode(code string) {
+	l.mu.Lock()
+	l.errorCode = code
+	l.mu.Unlock()
 }
 
 // legacyError writes the 1.0 error shape.
@@ -97,13 +144,9 @@ func legacyError(w http.ResponseWriter, status int, code, message, detail string
 	writeJSON(w, status, "application/json", map[string]string{"message": message, "detail": detail, "code": code})
 }
 
-// serveLegacyServerToken is POST /b/{apiId}/server/token.
-func (s *Server) serveLegacyServerToken(w http.ResponseWriter, r *http.Request, apiID string) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		legacyError(w, http.StatusMethodNotAllowed, legacyCodeInvalidRequest, "method not allowed", "Only POST is allowed.")
-		return
-	}
+// serveServerToken is POST /b/{apiId}/server/token.
+func (l *Legacy) serveServerToken(w http.ResponseWriter, r *http.Request) {
+	apiID := r.PathValue("apiId")
 	if !isFormContentType(r.Header.Get("Content-Type")) {
 		legacyError(w, http.StatusBadRequest, legacyCodeInvalidRequest, "invalid request", "Content-Type must be application/x-www-form-urlencoded.")
 		return
@@ -134,7 +177,7 @@ func (s *Server) serveLegacyServerToken(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	iss, _ := claims["iss"].(string)
-	srv, apiKnown, srvKnown := s.legacyServer(apiID, iss)
+	srv, apiKnown, srvKnown := l.server(apiID, iss)
 	switch {
 	case !apiKnown:
 		legacyError(w, http.StatusUnauthorized, legacyCodeUnknownAPI, "invalid api id", fmt.Sprintf("API ID %q is not registered.", apiID))
@@ -152,22 +195,21 @@ func (s *Server) serveLegacyServerToken(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 
-	now := s.now()
+	now := l.auth.clock.now()
 	if status, code, msg, detail := checkLegacyClaims(claims, now); code != "" {
 		legacyError(w, status, code, msg, detail)
 		return
 	}
 
 	key := srv.APIID + "/" + srv.ServerID
-	s.mu.Lock()
+	l.mu.Lock()
 	// The doc: a reissue invalidates the previous server token, even unexpired.
-	delete(s.tokens, s.legacyServerTokens[key])
-	v := s.issueLocked(token{
+	v := l.auth.issue(token{
 		kind: kindLegacyServer, client: srv.ServerID, apiID: srv.APIID,
-		grant: s.newGrantLocked(), expires: now.Add(srv.TokenTTL),
-	})
-	s.legacyServerTokens[key] = v
-	s.mu.Unlock()
+		expires: now.Add(srv.TokenTTL),
+	}, l.serverTokens[key])
+	l.serverTokens[key] = v
+	l.mu.Unlock()
 
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{
 		"access_token": v,
@@ -176,14 +218,14 @@ func (s *Server) serveLegacyServerToken(w http.ResponseWriter, r *http.Request, 
 	})
 }
 
-func (s *Server) legacyServer(apiID, serverID string) (srv LegacyServer, apiKnown, srvKnown bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if srv, ok := s.legacyServers[apiID+"/"+serverID]; ok {
+func (l *Legacy) server(apiID, serverID string) (srv LegacyServer, apiKnown, srvKnown bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if srv, ok := l.servers[apiID+"/"+serverID]; ok {
 		return srv, true, true
 	}
-	for _, l := range s.legacyServers {
-		if l.APIID == apiID {
+	for _, s := range l.servers {
+		if s.APIID == apiID {
 			return LegacyServer{}, true, false
 		}
 	}
@@ -219,19 +261,14 @@ func checkLegacyClaims(c jwt.MapClaims, now time.Time) (status int, code, messag
 
 func millis(sec float64) int64 { return int64(sec*1000 + 0.5) }
 
-// serveLegacyServiceRefresh is GET or POST /ba/{apiId}/service/token/refresh.
+// serveServiceRefresh is GET or POST /ba/{apiId}/service/token/refresh.
 // As documented, it answers HTTP 200 and reports failure in errorCode.
-func (s *Server) serveLegacyServiceRefresh(w http.ResponseWriter, r *http.Request, apiID string) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		writeJSON(w, http.StatusMethodNotAllowed, "application/json", map[string]string{"errorCode": legacyServiceUnknownError}) // inferred
-		return
-	}
+func (l *Legacy) serveServiceRefresh(w http.ResponseWriter, r *http.Request) {
+	apiID := r.PathValue("apiId")
 	reply := func(v map[string]string) { writeJSON(w, http.StatusOK, "application/json", v) }
 	// Parse before taking the lock: reading the body may block.
 	formErr := r.ParseForm()
-	now := s.now()
-	v, ttl, code := s.legacyServiceRefresh(apiID, r.Form, formErr, now)
+	v, ttl, code := l.serviceRefresh(apiID, r.Form, formErr)
 	if code != legacyServiceOK {
 		reply(map[string]string{"errorCode": code})
 		return
@@ -243,27 +280,27 @@ func (s *Server) serveLegacyServiceRefresh(w http.ResponseWriter, r *http.Reques
 	})
 }
 
-// legacyServiceRefresh issues a service API access token, or returns the
+// serviceRefresh issues a service API access token, or returns the
 // errorCode saying why not.
-func (s *Server) legacyServiceRefresh(apiID string, form url.Values, formErr error, now time.Time) (string, time.Duration, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if code := s.legacyErrorCode; code != "" {
-		s.legacyErrorCode = ""
+func (l *Legacy) serviceRefresh(apiID string, form url.Values, formErr error) (string, time.Duration, string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if code := l.errorCode; code != "" {
+		l.errorCode = ""
 		return "", 0, code
 	}
 	consumerKey, refresh := form.Get("client_id"), form.Get("refresh_token")
-	consumer, ok := s.legacyConsumers[apiID+"/"+consumerKey]
+	consumer, ok := l.consumers[apiID+"/"+consumerKey]
 	if formErr != nil || !ok || refresh == "" {
 		return "", 0, legacyServiceParamError
 	}
-	t, st := s.lookupLocked(refresh, now)
+	t, st := l.auth.lookup(refresh)
 	if st != tokenOK || t.kind != kindLegacyRefresh || t.apiID != apiID || t.client != consumerKey {
 		return "", 0, legacyServiceIssueError
 	}
-	v := s.issueLocked(token{
+	v := l.auth.issue(token{
 		kind: kindLegacyService, client: consumerKey, apiID: apiID,
-		grant: t.grant, expires: now.Add(consumer.TokenTTL),
-	})
+		grant: t.grant, expires: l.auth.clock.now().Add(consumer.TokenTTL),
+	}, "")
 	return v, consumer.TokenTTL, legacyServiceOK
 }

@@ -7,16 +7,15 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,9 +40,10 @@ func (a Attachment) size() int64 {
 
 type attachment struct {
 	Attachment
-	path       string    // escaped derived path on the storage host
-	signedPath string    // escaped path of the attachment API's signed Location
-	expires    time.Time // zero: kept for good (attachments added directly)
+	botID, fileID string
+	path          string    // escaped derived path on the storage host
+	signedPath    string    // escaped path of the attachment API's signed Location
+	expires       time.Time // zero: kept for good (attachments added directly)
 }
 
 // gone reports whether an uploaded file has passed its 24 hours.
@@ -67,20 +67,64 @@ const (
 	uploadLifetime = 24 * time.Hour
 )
 
+// Storage is the storage host (apis-storage.worksmobile.com) and the bot
+// attachment calls of the API host that lead to it: the files users sent to
+// bots, the signed download URLs the attachment API redirects to, and
+// uploads. Other components look uploaded files up with File. Reach it as
+// Server.Storage.
+type Storage struct {
+	mu     sync.Mutex
+	clock  *clock
+	closed <-chan struct{}
+	url    string // the storage host's base URL
+	apiURL string // the API's, for UploadAttachment
+	sigKey []byte
+	seq    int64 // upload counter, for unique file IDs
+
+	attachments map[string]map[string]*attachment // bot ID -> file ID
+	byPath      map[string]*attachment            // escaped derived path -> attachment
+	redirects   map[string]*attachment            // escaped signed path -> attachment
+	uploads     map[string]*pendingUpload         // escaped upload path -> upload
+
+	api401        bool
+	redirectTo    string
+	locationStyle LocationStyle
+	disposition   DispositionStyle
+	truncate      bool
+
+	holdN       int
+	holdTimeout time.Duration
+	holdCh      chan struct{} // closed (and replaced) whenever holdN downloads are in flight
+	inFlight    int
+	maxInFlight int
+}
+
+func newStorage(c *clock, storageURL, apiURL string, closed <-chan struct{}) *Storage {
+	return &Storage{
+		clock: c, closed: closed, url: storageURL, apiURL: apiURL, sigKey: randomBytes(32),
+		attachments: make(map[string]map[string]*attachment),
+		byPath:      make(map[string]*attachment),
+		redirects:   make(map[string]*attachment),
+		uploads:     make(map[string]*pendingUpload),
+		holdCh:      make(chan struct{}),
+	}
+}
+
 // AddAttachment makes a file downloadable through the bot attachment API,
 // as if a user had sent it, for good. Storage URLs do not contain the bot
 // ID, so file IDs should be unique across bots, as they are in production.
-func (s *Server) AddAttachment(botID, fileID string, a Attachment) {
+func (s *Storage) AddAttachment(botID, fileID string, a Attachment) {
 	if a.Content != nil {
 		a.Content = bytes.Clone(a.Content)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.addAttachmentLocked(botID, fileID, &attachment{Attachment: a}, time.Time{})
+	s.addLocked(botID, fileID, &attachment{Attachment: a}, time.Time{})
 }
 
-func (s *Server) addAttachmentLocked(botID, fileID string, at *attachment, expires time.Time) {
+func (s *Storage) addLocked(botID, fileID string, at *attachment, expires time.Time) {
 	region, _, _ := strings.Cut(fileID, ".")
+	at.botID, at.fileID = botID, fileID
 	at.path = DerivedPath(fileID)
 	at.signedPath = SignedPathPrefix + url.PathEscape(region) + "/" + hex.EncodeToString(randomBytes(16)) + "/"
 	at.expires = expires
@@ -88,15 +132,32 @@ func (s *Server) addAttachmentLocked(botID, fileID string, at *attachment, expir
 		s.attachments[botID] = make(map[string]*attachment)
 	}
 	s.attachments[botID][fileID] = at
-	s.storagePath[at.path] = at
+	s.byPath[at.path] = at
 	s.redirects[at.signedPath] = at
+}
+
+// File returns the file a user sent to bot botID, or uploaded for it, under
+// fileID, while it is still there: an upload goes after 24 hours. Read its
+// bytes with AttachmentContent. Components that take a file ID, such as a
+// rich menu's image, look it up here.
+func (s *Storage) File(botID, fileID string) (Attachment, bool) {
+	now := s.clock.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.attachments[botID][fileID]
+	if a == nil || a.gone(now) {
+		return Attachment{}, false
+	}
+	out := a.Attachment
+	out.Content = bytes.Clone(out.Content)
+	return out, true
 }
 
 // DerivedURL returns the storage URL derived from fileID the way the
 // forum's workaround does: the URL a client falls back to. By default the
 // attachment API's Location is another URL (see SetLocationStyle).
-func (s *Server) DerivedURL(fileID string) string {
-	return s.storageURL + DerivedPath(fileID)
+func (s *Storage) DerivedURL(fileID string) string {
+	return s.url + DerivedPath(fileID)
 }
 
 // DerivedPath is the storage path derived from a file ID:
@@ -130,16 +191,62 @@ const (
 )
 
 // SetLocationStyle sets what the attachment API's Location points to.
-func (s *Server) SetLocationStyle(style LocationStyle) {
+func (s *Storage) SetLocationStyle(style LocationStyle) {
 	s.mu.Lock()
 	s.locationStyle = style
 	s.mu.Unlock()
 }
 
+// SetRedirectLocation makes the attachment API redirect to u instead of the
+// storage host, whatever SetLocationStyle says. "" restores the default.
+func (s *Storage) SetRedirectLocation(u string) {
+	s.mu.Lock()
+	s.redirectTo = u
+	s.mu.Unlock()
+}
+
+// SetAPIAnswers401 makes the attachment API answer 401 UNAUTHORIZED even for
+// a valid token, as reported in the community forum. Storage keeps working.
+func (s *Storage) SetAPIAnswers401(on bool) {
+	s.mu.Lock()
+	s.api401 = on
+	s.mu.Unlock()
+}
+
+// SetTruncateDownloads makes storage send the full Content-Length, half the
+// body, and then drop the connection.
+func (s *Storage) SetTruncateDownloads(on bool) {
+	s.mu.Lock()
+	s.truncate = on
+	s.mu.Unlock()
+}
+
+// HoldDownloads makes each storage download wait, before sending its body,
+// until n downloads are in flight at once or timeout passes. Tests use it to
+// prove that downloads run in parallel without relying on timing. n <= 0
+// turns holding off.
+func (s *Storage) HoldDownloads(n int, timeout time.Duration) {
+	s.mu.Lock()
+	s.holdN = n
+	s.holdTimeout = timeout
+	// Release anyone waiting under the old setting.
+	close(s.holdCh)
+	s.holdCh = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// MaxConcurrentDownloads returns the high-water mark of storage downloads in
+// flight at once.
+func (s *Storage) MaxConcurrentDownloads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
+}
+
 // location returns the Location the attachment API answers for a.
-func (s *Server) location(r *http.Request, a *attachment, style LocationStyle, now time.Time) string {
+func (s *Storage) location(r *http.Request, a *attachment, style LocationStyle, now time.Time) string {
 	region, _, _ := strings.Cut(strings.TrimPrefix(a.signedPath, SignedPathPrefix), "/")
-	base := s.storageURL
+	base := s.url
 	if production(r) {
 		base = "https://" + ProductionStorageHost
 		if regionPattern.MatchString(region) {
@@ -159,14 +266,14 @@ func (s *Server) location(r *http.Request, a *attachment, style LocationStyle, n
 
 var regionPattern = regexp.MustCompile(`^[a-z]{2}[0-9]+$`)
 
-func (s *Server) sign(path, expires string) string {
-	m := hmac.New(sha256.New, s.signKey)
+func (s *Storage) sign(path, expires string) string {
+	m := hmac.New(sha256.New, s.sigKey)
 	m.Write([]byte(path + "\n" + expires))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // checkSignature verifies a signed URL's query against the emulator's clock.
-func (s *Server) checkSignature(r *http.Request, now time.Time) bool {
+func (s *Storage) checkSignature(r *http.Request, now time.Time) bool {
 	q := r.URL.Query()
 	exp, err := strconv.ParseInt(q.Get("expires"), 10, 64)
 	if err != nil || !now.Before(time.Unix(exp, 0)) {
@@ -188,272 +295,4 @@ func AttachmentContent(a Attachment) io.Reader {
 	var seed [32]byte
 	h.Sum(seed[:0])
 	return io.LimitReader(rand.NewChaCha8(seed), max(a.Size, 0))
-}
-
-// storageError writes an error as the storage host (server: FileCloud) does.
-func storageError(w http.ResponseWriter, status int, code, description string) {
-	writeJSON(w, status, "application/json;charset=UTF-8", map[string]string{"code": code, "description": description})
-}
-
-// serveStorage serves downloads and uploads on the storage host.
-func (s *Server) serveStorage(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Server", "FileCloud")
-	if s.injectFault(w, r, HostStorage) {
-		return
-	}
-	if _, st := s.authenticate(r); st != tokenOK {
-		// Stale tokens too: only the API host has the 403 convention. The
-		// forum's 401 came without WWW-Authenticate.
-		storageError(w, http.StatusUnauthorized, "UNAUTHORIZED", "Authentication failed.")
-		return
-	}
-	path := r.URL.EscapedPath()
-	now := s.now()
-	s.mu.Lock()
-	up := s.uploads[path]
-	a := s.storagePath[path]
-	signed := strings.HasPrefix(path, SignedPathPrefix)
-	if signed {
-		a = s.redirects[path]
-	}
-	if a != nil && a.gone(now) {
-		a = nil
-	}
-	s.mu.Unlock()
-
-	if r.Method == http.MethodPost && up != nil {
-		s.receiveUpload(w, r, up, now)
-		return
-	}
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		storageError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "Method not allowed.") // inferred
-		return
-	}
-	if a == nil {
-		storageError(w, http.StatusNotFound, "NOT_FOUND", "The requested resource was not found.")
-		return
-	}
-	if signed && !s.checkSignature(r, now) {
-		storageError(w, http.StatusForbidden, "FORBIDDEN", "The signature is invalid or has expired.") // inferred
-		return
-	}
-	s.download(w, r, a)
-}
-
-func (s *Server) download(w http.ResponseWriter, r *http.Request, a *attachment) {
-	s.mu.Lock()
-	s.inFlight++
-	s.maxInFlight = max(s.maxInFlight, s.inFlight)
-	var wait chan struct{}
-	if s.holdN > 0 {
-		if s.inFlight >= s.holdN {
-			// Enough downloads at once: release everyone waiting.
-			close(s.holdCh)
-			s.holdCh = make(chan struct{})
-		} else {
-			wait = s.holdCh
-		}
-	}
-	timeout, truncate, style := s.holdTimeout, s.truncate, s.disposition
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.inFlight--
-		s.mu.Unlock()
-	}()
-
-	if wait != nil {
-		timer := time.NewTimer(timeout)
-		defer timer.Stop()
-		select {
-		case <-wait:
-		case <-timer.C:
-		case <-s.closed:
-		case <-r.Context().Done():
-			return
-		}
-	}
-
-	size := a.size()
-	ct := a.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	h := w.Header()
-	h.Set("Content-Type", ct)
-	h.Set("Content-Length", strconv.FormatInt(size, 10))
-	h.Set("Content-Disposition", contentDisposition(a.FileName, style))
-	w.WriteHeader(http.StatusOK)
-
-	body := AttachmentContent(a.Attachment)
-	if truncate {
-		_, _ = io.CopyN(w, body, size/2) // a client that went away is not the emulator's problem
-		_ = http.NewResponseController(w).Flush()
-		panic(http.ErrAbortHandler) // drops the connection without logging
-	}
-	_, _ = io.Copy(w, body)
-}
-
-// DispositionStyle is how the storage host names a file in
-// Content-Disposition, which is not documented: each style is one seen in
-// the wild.
-type DispositionStyle int
-
-const (
-	// DispositionRFC6266 (the default): an ASCII fallback in filename and the
-	// exact UTF-8 name in filename*=UTF-8''…
-	DispositionRFC6266 DispositionStyle = iota
-	// DispositionQuotedUTF8: filename="…" with raw UTF-8 bytes.
-	DispositionQuotedUTF8
-	// DispositionUnquoted: filename=… with raw UTF-8 bytes and no quotes.
-	DispositionUnquoted
-	// DispositionPercentEncoded: filename="%E9%80%B1…", percent-encoded UTF-8
-	// in the plain parameter, without filename*.
-	DispositionPercentEncoded
-)
-
-// SetContentDisposition sets how downloads name their file.
-func (s *Server) SetContentDisposition(style DispositionStyle) {
-	s.mu.Lock()
-	s.disposition = style
-	s.mu.Unlock()
-}
-
-func contentDisposition(name string, style DispositionStyle) string {
-	if name == "" {
-		return "attachment"
-	}
-	switch style {
-	case DispositionQuotedUTF8:
-		return `attachment; filename="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
-	case DispositionUnquoted:
-		return "attachment; filename=" + name
-	case DispositionPercentEncoded:
-		return `attachment; filename="` + percentEncode(name) + `"`
-	}
-	// As RFC 6266 recommends: an ASCII fallback for old clients, and the
-	// exact UTF-8 name in filename*.
-	var fallback strings.Builder
-	for _, r := range name {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			fallback.WriteByte('_')
-		} else {
-			fallback.WriteRune(r)
-		}
-	}
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, fallback.String(), percentEncode(name))
-}
-
-func percentEncode(name string) string {
-	var encoded strings.Builder
-	for _, b := range []byte(name) {
-		if isAttrChar(b) {
-			encoded.WriteByte(b)
-		} else {
-			fmt.Fprintf(&encoded, "%%%02X", b)
-		}
-	}
-	return encoded.String()
-}
-
-// isAttrChar reports whether b may appear unencoded in an RFC 8187 value.
-func isAttrChar(b byte) bool {
-	switch {
-	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$&+-.^_`|~", b) >= 0
-}
-
-// pendingUpload is a file ID whose upload URL was handed out.
-type pendingUpload struct {
-	botID, fileID, fileName string
-	expires                 time.Time
-	used                    bool
-}
-
-// maxUploadSize bounds an upload held in memory. The real limit is an
-// Admin setting (inferred default).
-const maxUploadSize = 64 << 20
-
-// newUpload creates a file ID and its upload URL. A file ID embeds its
-// creation time in nanoseconds and its expiry 86 400 s later (inferred from
-// the published examples); the upload URL is the derived URL plus the name.
-func (s *Server) newUpload(r *http.Request, botID, fileName string) (fileID, uploadURL string) {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.seq++
-	fileID = fmt.Sprintf("jp1.%d.%d.0.1000001.0.0.0", now.UnixNano()+s.seq, now.Add(uploadLifetime).Unix())
-	path := DerivedPath(fileID) + url.PathEscape(fileName)
-	s.uploads[path] = &pendingUpload{botID: botID, fileID: fileID, fileName: fileName, expires: now.Add(uploadLifetime)}
-	base := s.storageURL
-	if production(r) {
-		base = "https://" + ProductionStorageHost
-	}
-	return fileID, base + path
-}
-
-// receiveUpload is POST {uploadUrl}: multipart/form-data with the file in a
-// part named Filedata, as the file-upload page shows. An upload URL works once.
-func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, up *pendingUpload, now time.Time) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" {
-		storageError(w, http.StatusBadRequest, "INVALID_PARAMETER", "Content-Type must be multipart/form-data.") // inferred
-		return
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		storageError(w, http.StatusBadRequest, "INVALID_PARAMETER", "Malformed multipart body.") // inferred
-		return
-	}
-	var content []byte
-	var contentType string
-	found := false
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			storageError(w, http.StatusBadRequest, "INVALID_PARAMETER", "Malformed multipart body.") // inferred
-			return
-		}
-		if part.FormName() != "Filedata" {
-			continue
-		}
-		content, err = io.ReadAll(io.LimitReader(part, maxUploadSize+1))
-		if err != nil {
-			storageError(w, http.StatusBadRequest, "INVALID_PARAMETER", "Malformed multipart body.") // inferred
-			return
-		}
-		contentType, found = part.Header.Get("Content-Type"), true
-		break
-	}
-	switch {
-	case !found:
-		storageError(w, http.StatusBadRequest, "INVALID_PARAMETER", "The file must be in a part named Filedata.") // inferred
-		return
-	case len(content) > maxUploadSize:
-		storageError(w, http.StatusRequestEntityTooLarge, "FILE_SIZE_EXCEEDED", "The file is too large.") // inferred
-		return
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case up.used:
-		storageError(w, http.StatusForbidden, "FORBIDDEN", "The upload URL has already been used.") // documented rule, inferred answer
-		return
-	case !now.Before(up.expires):
-		storageError(w, http.StatusForbidden, "FORBIDDEN", "The upload URL has expired.") // documented rule, inferred answer
-		return
-	}
-	up.used = true
-	if contentType == "" {
-		contentType = "application/octet-stream"
-	}
-	s.addAttachmentLocked(up.botID, up.fileID, &attachment{Attachment: Attachment{FileName: up.fileName, ContentType: contentType, Content: content}}, up.expires)
-	writeJSON(w, http.StatusOK, "application/json;charset=UTF-8", map[string]string{"fileId": up.fileID}) // inferred
 }

@@ -127,15 +127,15 @@ func (s *Server) startTLS() {
 	}
 	s.tlsRoots = x509.NewCertPool()
 	s.tlsRoots.AddCert(cert)
-	start := func(host string, h http.HandlerFunc) *httptest.Server {
-		srv := httptest.NewUnstartedServer(s.record(host, h))
+	start := func(h http.Handler) *httptest.Server {
+		srv := httptest.NewUnstartedServer(h)
 		srv.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}, MinVersion: tls.VersionTLS12}
 		srv.StartTLS()
 		return srv
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.tlsAuth = start(HostAuth, s.serveAuth)
-	s.tlsAPI = start(HostAPI, s.serveAPI)
-	s.tlsStorage = start(HostStorage, s.serveStorage)
+	s.tlsMu.Lock()
+	defer s.tlsMu.Unlock()
+	s.tlsAuth = start(s.handlers[HostAuth])
+	s.tlsAPI = start(s.handlers[HostAPI])
+	s.tlsStorage = start(s.handlers[HostStorage])
 }
