@@ -29,6 +29,7 @@ type Server struct {
 	closed    chan struct{}
 	closeOnce sync.Once
 
+	apiRoutes                 *apiRoutes // where components mount their API routes
 	auth, api, storage, admin *httptest.Server
 	storageURL                string
 	handlers                  map[string]http.Handler // by host name (HostAuth …), for the https listeners
@@ -107,16 +108,16 @@ func Start(o Options) (*Server, error) {
 	s.Auth.mount(authRoutes)
 	s.Legacy.mount(authRoutes)
 
-	apiRoutes := newAPIRoutes()
-	s.Bots.mount(apiRoutes)
-	s.Storage.mountAPI(apiRoutes)
+	s.apiRoutes = newAPIRoutes()
+	s.Bots.mount(s.apiRoutes)
+	s.Storage.mountAPI(s.apiRoutes)
 
 	storageRoutes := newRouter(refuseStorage)
 	s.Storage.mount(storageRoutes)
 
 	s.handlers = map[string]http.Handler{
 		HostAuth:    s.Requests.record(HostAuth, authRoutes),
-		HostAPI:     s.Requests.record(HostAPI, &apiHost{faults: s.Faults, auth: s.Auth, routes: apiRoutes}),
+		HostAPI:     s.Requests.record(HostAPI, &apiHost{faults: s.Faults, auth: s.Auth, routes: s.apiRoutes}),
 		HostStorage: s.Requests.record(HostStorage, &storageHost{faults: s.Faults, auth: s.Auth, routes: storageRoutes}),
 	}
 	s.auth = serve(listeners[0], s.handlers[HostAuth])

@@ -212,4 +212,3 @@ func isAttrChar(b byte) bool {
 	}
 	return strings.IndexByte("!#$&+-.^_`|~", b) >= 0
 }
-
