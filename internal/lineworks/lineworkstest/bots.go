@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -237,6 +238,46 @@ func (b *Bots) Secret(id int64) string {
 		return st.secret
 	}
 	return ""
+}
+
+// SetSecret sets the bot's Bot Secret out of band, "" for none, as if
+// issued in the Developer Console. It reports whether the bot exists.
+func (b *Bots) SetSecret(id int64, secret string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st := b.bots[id]
+	if st != nil {
+		st.secret = secret
+	}
+	return st != nil
+}
+
+// change applies fields (the API's names, as a PATCH sends them) to a bot
+// out of band, checked as a PATCH is, and cascades a narrowed allowDomains.
+func (b *Bots) change(id int64, fields map[string]json.RawMessage) error {
+	now := b.clock.now()
+	forms := b.forms.Get()
+	b.mu.Lock()
+	st := b.bots[id]
+	if st == nil {
+		b.mu.Unlock()
+		return fmt.Errorf("bot %d does not exist", id)
+	}
+	bot := st.bot.clone()
+	_, bad := decodeBotFields(fields, &bot)
+	if bad == nil {
+		bad = checkBot(&bot, b.dir, forms)
+	}
+	if bad != nil {
+		b.mu.Unlock()
+		return fmt.Errorf("%s", bad.description)
+	}
+	bot.ModifiedTime = nextStamp(st.bot.ModifiedTime, now)
+	st.bot = bot.clone()
+	gone := st.cascade()
+	b.mu.Unlock()
+	b.removed(id, gone...)
+	return nil
 }
 
 // CallbackSignature returns what LINE WORKS would send in X-WORKS-Signature

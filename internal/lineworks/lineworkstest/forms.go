@@ -190,33 +190,55 @@ func ParseAnswerForms(s string) (AnswerForms, error) {
 	return DecodeAnswerForms(raw)
 }
 
-// DecodeAnswerForms reads answer forms from JSON, refusing unknown names:
-// a misspelt form must not silently leave the default on. Other fields of a
-// contract report (its notes, left_behind, the example time) are ignored.
+// DecodeAnswerForms reads answer forms from JSON (see UnmarshalJSON) and
+// checks their values.
 func DecodeAnswerForms(raw []byte) (AnswerForms, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return AnswerForms{}, fmt.Errorf("answer forms: %w", err)
-	}
-	known := map[string]bool{}
-	for _, f := range []string{"create_status", "create_answer", "write_answer", "administrators", "photo_url", "all_domains", "deleted_bot_status", "last_page_cursor", "channel_events_default"} {
-		known[f] = true
-	}
-	for k, v := range obj {
-		switch {
-		case known[k] && string(v) == "null": // a contract report's "not observed"
-			delete(obj, k)
-		case known[k], strings.HasSuffix(k, "_note"), k == "left_behind", k == "created_time_example":
-		default:
-			return AnswerForms{}, fmt.Errorf("answer forms: unknown setting %q", k)
-		}
-	}
-	raw, _ = json.Marshal(obj) // re-marshalling raw JSON never fails
 	var f AnswerForms
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return AnswerForms{}, fmt.Errorf("answer forms: %w", err)
 	}
 	return f.normalized()
+}
+
+// UnmarshalJSON reads an object of forms by their JSON names, refusing
+// unknown names: a misspelt form must not silently leave the default on.
+// The other fields of a contract report (notes, left_behind, the example
+// time) are ignored, and its null (not observed) leaves the default. A
+// string is read as ParseAnswerForms reads it, so "all" turns every form on.
+func (f *AnswerForms) UnmarshalJSON(raw []byte) error {
+	var spec string
+	if json.Unmarshal(raw, &spec) == nil {
+		parsed, err := ParseAnswerForms(spec)
+		*f = parsed
+		return err
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, name := range []string{"create_status", "create_answer", "write_answer", "administrators", "photo_url", "all_domains", "deleted_bot_status", "last_page_cursor", "channel_events_default"} {
+		known[name] = true
+	}
+	for k, v := range obj {
+		switch {
+		case known[k] && string(v) == "null":
+			delete(obj, k)
+		case known[k]:
+		case strings.HasSuffix(k, "_note"), k == "left_behind", k == "created_time_example":
+			delete(obj, k)
+		default:
+			return fmt.Errorf("unknown answer form %q", k)
+		}
+	}
+	raw, _ = json.Marshal(obj) // re-marshalling raw JSON never fails
+	type plain AnswerForms     // without this method
+	var p plain
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return err
+	}
+	*f = AnswerForms(p)
+	return nil
 }
 
 // Forms holds the answer forms in effect. Reach it as Server.Forms.
