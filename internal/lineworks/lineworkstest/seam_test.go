@@ -136,7 +136,10 @@ func TestSeamCarriesAComponent(t *testing.T) {
 	// The bots' own conflict check covers the component's mutations.
 	s.Bots.SetMutationHold(60e9)
 	done := make(chan struct{})
-	go func() { defer close(done); call(http.MethodPatch, fmt.Sprintf("/bots/%d", bot.BotID), map[string]string{"description": "e"}) }()
+	go func() {
+		defer close(done)
+		call(http.MethodPatch, fmt.Sprintf("/bots/%d", bot.BotID), map[string]string{"description": "e"})
+	}()
 	for s.Bots.MutationsInFlight() == 0 {
 		time.Sleep(time.Millisecond)
 	}
