@@ -6,8 +6,6 @@ package devenv
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/emulator"
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
@@ -37,54 +36,36 @@ var Report = lineworkstest.Attachment{
 // Tenant is an emulated LINE WORKS tenant with one app and one attachment,
 // plus the environment that points terraform and the provider at it.
 type Tenant struct {
-	Emulator      *lineworkstest.Server
-	ClientSecret  string
-	PrivateKeyPEM []byte
-	env           []string
+	*emulator.Tenant
+	env []string
 }
 
 // Override is one more dev_overrides entry: a provider source served from a
 // directory holding its binary.
-type Override struct {
-	Source, Dir string
-}
+type Override = emulator.Override
 
 // NewTenant starts the emulator and writes the private key and a CLI
 // configuration into dir. providerDir holds the built
 // terraform-provider-lineworks binary; more overrides serve other providers
 // a configuration uses, which cannot be installed here.
 func NewTenant(dir, providerDir string, more ...Override) (*Tenant, error) {
-	key := lineworkstest.GenerateKey()
-	t := &Tenant{
-		Emulator:      lineworkstest.NewServer(),
-		ClientSecret:  randomHex(20),
-		PrivateKeyPEM: lineworkstest.PKCS8PEM(key),
-	}
-	t.Emulator.Auth.RegisterApp(lineworkstest.App{
+	et, err := emulator.Start(emulator.Options{
+		Dir:              dir,
 		ClientID:         ClientID,
-		ClientSecret:     t.ClientSecret,
 		ServiceAccountID: ServiceAccountID,
-		PublicKey:        &key.PublicKey,
 		Scopes:           []string{"bot", "bot.message", "user.read"},
 	})
-	t.Emulator.Storage.AddAttachment(BotID, FileID, Report)
-
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Close()
+	if err != nil {
 		return nil, err
 	}
-	keyPath := filepath.Join(dir, "private_20261122.key")
+	t := &Tenant{Tenant: et}
+	t.Emulator.Storage.AddAttachment(BotID, FileID, Report)
+
 	cliConfig := filepath.Join(dir, "terraformrc")
-	var entries strings.Builder
-	for _, o := range append([]Override{{"lineworks-community/lineworks", providerDir}}, more...) {
-		fmt.Fprintf(&entries, "    %q = %q\n", o.Source, o.Dir)
-	}
-	overrides := "provider_installation {\n  dev_overrides {\n" + entries.String() + "  }\n  direct {}\n}\n"
-	for name, content := range map[string][]byte{keyPath: t.PrivateKeyPEM, cliConfig: []byte(overrides)} {
-		if err := os.WriteFile(name, content, 0o600); err != nil {
-			t.Close()
-			return nil, err
-		}
+	overrides := append([]Override{{Source: emulator.ProviderSource, Dir: providerDir}}, more...)
+	if err := emulator.WriteFileAtomic(cliConfig, emulator.CLIConfig(overrides...), 0o600); err != nil {
+		t.Close()
+		return nil, err
 	}
 
 	t.env = append(cleanEnviron(),
@@ -95,19 +76,10 @@ func NewTenant(dir, providerDir string, more ...Override) (*Tenant, error) {
 		"TF_VAR_file_id="+FileID,
 		"TF_VAR_domain_id="+strconv.FormatInt(lineworkstest.DefaultDomainID, 10),
 		"TF_VAR_bot_administrator="+lineworkstest.DefaultUsers[0],
-		"LINEWORKS_CLIENT_ID="+ClientID,
-		"LINEWORKS_CLIENT_SECRET="+t.ClientSecret,
-		"LINEWORKS_SERVICE_ACCOUNT_ID="+ServiceAccountID,
-		"LINEWORKS_PRIVATE_KEY_PATH="+keyPath,
-		"LINEWORKS_AUTH_ENDPOINT="+t.Emulator.AuthURL(),
-		"LINEWORKS_API_ENDPOINT="+t.Emulator.APIURL(),
-		"LINEWORKS_STORAGE_ENDPOINT="+t.Emulator.StorageURL(),
 	)
+	t.env = append(t.env, emulator.Environ(t.Env())...)
 	return t, nil
 }
-
-// Close stops the emulator.
-func (t *Tenant) Close() { t.Emulator.Close() }
 
 // Terraform returns `terraform -chdir=workdir args...` in the tenant's
 // environment, plus extra variables. TF_ACC_TERRAFORM_PATH, as for
@@ -185,10 +157,4 @@ func cleanEnviron() []string {
 		env = append(env, kv)
 	}
 	return env
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -37,7 +37,16 @@ const maxRecordedBody = 64 << 10
 type RequestLog struct {
 	mu       sync.Mutex
 	requests []*Request
+	watchers []func(Request)
 	clock    *clock
+}
+
+// Watch calls f with each request once it is answered, on the request's
+// goroutine: the lineworks-emulator command logs them so.
+func (l *RequestLog) Watch(f func(Request)) {
+	l.mu.Lock()
+	l.watchers = append(l.watchers, f)
+	l.mu.Unlock()
 }
 
 // All returns a copy of the recorded requests in arrival order.
@@ -112,7 +121,11 @@ func (l *RequestLog) record(host string, h http.Handler) http.Handler {
 			if host == HostAuth && r.Form != nil {
 				rec.Form = cloneValues(r.Form)
 			}
+			done, watchers := *rec, l.watchers
 			l.mu.Unlock()
+			for _, f := range watchers {
+				f(done)
+			}
 		}()
 		h.ServeHTTP(sw, r)
 	})
