@@ -28,6 +28,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -47,6 +48,7 @@ type config struct {
 	clientID, clientSecret  string
 	serviceAccount, keyFile string
 	scopes                  string
+	domains, users          string
 	inlineKey               bool
 	state                   string
 	answerForms             string
@@ -76,6 +78,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fl.StringVar(&c.serviceAccount, "service-account-id", "", "the app's Service Account (default "+emulator.DefaultServiceAccountID+")")
 	fl.StringVar(&c.keyFile, "private-key-file", "", "PEM `file` of the app's private key, registered as is (default: a new key, written to -dir)")
 	fl.StringVar(&c.scopes, "scopes", "", "space-separated OAuth scopes enabled for the app (default: every scope)")
+	fl.StringVar(&c.domains, "domains", "", "comma-separated domain IDs to add to the tenant, besides 10000001, for allow_domains and registrations")
+	fl.StringVar(&c.users, "users", "", "comma-separated login e-mails (or user IDs) to add to the tenant, for administrators, besides admin@, dev@ and ops@example.com")
 	fl.BoolVar(&c.inlineKey, "inline-key", false, "print the key itself as LINEWORKS_PRIVATE_KEY instead of LINEWORKS_PRIVATE_KEY_PATH")
 	fl.StringVar(&c.state, "state", "", "JSON `file` the state is loaded from at start (when it exists) and saved to on exit")
 	fl.StringVar(&c.answerForms, "answer-forms", "", "the service's alternative answer forms: \"all\", or name=value pairs such as create_answer=id_only,deleted_bot_status=410")
@@ -164,6 +168,14 @@ func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 		}
 		tenant.RegisterApp() // this run's credentials, over the saved app's
 	}
+	for _, d := range splitList(c.domains) {
+		id, err := strconv.ParseInt(d, 10, 64)
+		if err != nil || id <= 0 {
+			return fmt.Errorf("-domains: %q is not a domain ID (a positive number)", d)
+		}
+		emu.Directory.AddDomains(id)
+	}
+	emu.Directory.AddUsers(splitList(c.users)...)
 	if c.answerForms != "" {
 		if err := emu.Forms.Set(forms); err != nil {
 			return err
@@ -222,6 +234,16 @@ func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "lineworks-emulator: state saved to %s\n", c.state)
 	}
 	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // version is the module version the binary was built from, as `go run

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -180,9 +181,14 @@ func TestCommandFlags(t *testing.T) {
 	if err := os.WriteFile(key, lineworkstest.PKCS1PEM(lineworkstest.TestKey(0)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env, _, _ := started(t, "-private-key-file", key, "-client-id", "mine", "-inline-key", "-scopes", "bot bot.read")
+	env, _, _ := started(t, "-private-key-file", key, "-client-id", "mine", "-inline-key", "-scopes", "bot bot.read", "-domains", "20000001, 20000002", "-users", "kim@example.com,u-2")
 	if env["LINEWORKS_CLIENT_ID"] != "mine" || env["LINEWORKS_PRIVATE_KEY_PATH"] != "" || !strings.HasPrefix(env["LINEWORKS_PRIVATE_KEY"], "-----BEGIN PRIVATE KEY-----") {
 		t.Errorf("settings %v", env)
+	}
+	var st lineworkstest.State
+	adminGet(t, env, "/_emulator/state", &st)
+	if fmt.Sprint(st.Directory.Domains) != "[10000001 20000001 20000002]" || len(st.Directory.Users) != 6 || fmt.Sprint(st.Apps[0].Scopes) != "[bot bot.read]" {
+		t.Errorf("directory %+v, scopes %v", st.Directory, st.Apps[0].Scopes)
 	}
 
 	for _, tt := range []struct {
@@ -191,6 +197,7 @@ func TestCommandFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"-answer-forms", "create_answer=some"}, 1, "create_answer"},
+		{[]string{"-domains", "1,x"}, 1, "-domains"},
 		{[]string{"-api-addr", "0.0.0.0:0"}, 1, "loopback"},
 		{[]string{"-private-key-file", "/nonexistent"}, 1, "-private-key-file"},
 		{[]string{"-cli-config", "x"}, 2, "-dev-overrides"},
