@@ -63,7 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fl := flag.NewFlagSet("lineworks-emulator", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: lineworks-emulator [flags]\n\n"+
+		say(stderr, "Usage: lineworks-emulator [flags]\n\n"+
 			"Serves an emulated LINE WORKS tenant on loopback until interrupted, and prints the\n"+
 			"export LINEWORKS_...= lines that point the Terraform provider at it.\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -110,15 +110,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "lineworks-emulator:", err)
+		say(stderr, "lineworks-emulator: %v\n", err)
 		return 2
 	}
 	if c.version {
-		fmt.Fprintln(stdout, "lineworks-emulator", version())
+		say(stdout, "lineworks-emulator %s\n", version())
 		return 0
 	}
 	if err := serve(ctx, c, stdout, stderr); err != nil {
-		fmt.Fprintln(stderr, "lineworks-emulator:", err)
+		say(stderr, "lineworks-emulator: %v\n", err)
 		return 1
 	}
 	return 0
@@ -162,7 +162,7 @@ func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 	if c.state != "" {
 		switch err := emu.LoadState(c.state); {
 		case errors.Is(err, fs.ErrNotExist):
-			fmt.Fprintf(stderr, "lineworks-emulator: no state at %s yet: starting empty; it is saved there on exit\n", c.state)
+			say(stderr, "lineworks-emulator: no state at %s yet: starting empty; it is saved there on exit\n", c.state)
 		case err != nil:
 			return err
 		}
@@ -184,7 +184,7 @@ func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 	emu.Faults.SetRateLimit(c.rateLimit)
 	if c.verbose {
 		emu.Requests.Watch(func(r lineworkstest.Request) {
-			fmt.Fprintf(stderr, "%-7s %-6s %s → %d\n", r.Host, r.Method, r.Path, r.Status)
+			say(stderr, "%-7s %-6s %s → %d\n", r.Host, r.Method, r.Path, r.Status)
 		})
 	}
 
@@ -195,7 +195,7 @@ func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 			return err
 		}
 		if _, err := os.Stat(filepath.Join(dir, "terraform-provider-lineworks")); err != nil {
-			fmt.Fprintf(stderr, "lineworks-emulator: warning: no terraform-provider-lineworks in %s yet: build it there (go build -o %s .)\n", dir, dir)
+			say(stderr, "lineworks-emulator: warning: no terraform-provider-lineworks in %s yet: build it there (go build -o %s .)\n", dir, dir)
 		}
 		path := c.cliConfig
 		if path == "" {
@@ -219,21 +219,29 @@ func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 		}
 	}
 
-	fmt.Fprint(stdout, emulator.Exports(env))
-	fmt.Fprintf(stdout, "# lineworks-emulator %s is ready: admin door %s/_emulator/state; interrupt (Ctrl-C) to stop\n", version(), emu.AdminURL())
+	ready := emulator.Exports(env) + fmt.Sprintf("# lineworks-emulator %s is ready: admin door %s/_emulator/state; interrupt (Ctrl-C) to stop\n", version(), emu.AdminURL())
+	if _, err := io.WriteString(stdout, ready); err != nil {
+		return fmt.Errorf("printing the settings: %w", err)
+	}
 
 	select {
 	case <-ctx.Done():
 	case <-emu.Done():
 	}
-	fmt.Fprintln(stderr, "lineworks-emulator: stopping")
+	say(stderr, "lineworks-emulator: stopping\n")
 	if c.state != "" {
 		if err := emu.SaveState(c.state); err != nil {
 			return fmt.Errorf("saving the state: %w", err)
 		}
-		fmt.Fprintf(stderr, "lineworks-emulator: state saved to %s\n", c.state)
+		say(stderr, "lineworks-emulator: state saved to %s\n", c.state)
 	}
 	return nil
+}
+
+// say prints to the user's terminal; a terminal gone is no reason to stop
+// serving.
+func say(w io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(w, format, args...)
 }
 
 func splitList(s string) []string {

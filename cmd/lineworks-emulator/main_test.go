@@ -47,7 +47,7 @@ func started(t *testing.T, args ...string) (env map[string]string, stderr *syncB
 	code := make(chan int, 1)
 	go func() {
 		code <- run(ctx, args, pw, stderr)
-		pw.Close()
+		_ = pw.Close()
 	}()
 	env = map[string]string{}
 	sc := bufio.NewScanner(pr)
@@ -68,7 +68,7 @@ func started(t *testing.T, args ...string) (env map[string]string, stderr *syncB
 		}
 		env[name] = strings.Trim(value, "'")
 	}
-	go io.Copy(io.Discard, pr)
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	var once sync.Once
 	result := -1
 	stop = func() int {
@@ -139,7 +139,8 @@ func TestCommandPrintsWorkingSettings(t *testing.T) {
 	if code := stop(); code != 0 {
 		t.Errorf("exit code %d", code)
 	}
-	if _, err := http.Get(env["LINEWORKS_API_ENDPOINT"]); err == nil {
+	if resp, err := http.Get(env["LINEWORKS_API_ENDPOINT"]); err == nil {
+		resp.Body.Close()
 		t.Error("still serving after the stop")
 	}
 }

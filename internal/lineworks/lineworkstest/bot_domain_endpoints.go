@@ -12,10 +12,7 @@ import (
 // listDomains is GET /bots/{botId}/domains (bot-domain-list). There is no
 // GET for one registration.
 func (b *Bots) listDomains(w http.ResponseWriter, r *http.Request, t *token) {
-	if !allowScope(w, r, t) {
-		return
-	}
-	id, ok := pathID(w, r, "botId")
+	id, ok := botRoute(w, r, t)
 	if !ok {
 		return
 	}
@@ -44,10 +41,7 @@ func (b *Bots) listDomains(w http.ResponseWriter, r *http.Request, t *token) {
 // changeDomain is POST (bot-domain-register), PUT, PATCH and DELETE
 // /bots/{botId}/domains/{domainId}.
 func (b *Bots) changeDomain(w http.ResponseWriter, r *http.Request, t *token) {
-	if !allowScope(w, r, t) {
-		return
-	}
-	id, ok := pathID(w, r, "botId")
+	id, ok := botRoute(w, r, t)
 	if !ok {
 		return
 	}

@@ -33,6 +33,14 @@ func allowScope(w http.ResponseWriter, r *http.Request, t *token) bool {
 	return requireScope(w, t, "bot")
 }
 
+// botRoute begins every call on one bot: the scope, then the bot ID.
+func botRoute(w http.ResponseWriter, r *http.Request, t *token) (int64, bool) {
+	if !allowScope(w, r, t) {
+		return 0, false
+	}
+	return pathID(w, r, "botId")
+}
+
 // createBot is POST /bots (bot-create).
 func (b *Bots) createBot(w http.ResponseWriter, r *http.Request, t *token) {
 	if !allowScope(w, r, t) {
@@ -73,7 +81,7 @@ func (b *Bots) createBot(w http.ResponseWriter, r *http.Request, t *token) {
 	// The docs show neither the status nor the body (answer forms). 201 by
 	// default, as a third-party wrapper that follows the docs' status codes
 	// reports.
-	var answer any = forms.botAnswer(bot, b.dir)
+	answer := forms.botAnswer(bot, b.dir)
 	if forms.CreateAnswer == CreateAnswerIDOnly {
 		answer = map[string]int64{"botId": bot.BotID}
 	}
@@ -114,10 +122,7 @@ func (b *Bots) listBots(w http.ResponseWriter, r *http.Request, t *token) {
 
 // getBot is GET /bots/{botId} (bot-get).
 func (b *Bots) getBot(w http.ResponseWriter, r *http.Request, t *token) {
-	if !allowScope(w, r, t) {
-		return
-	}
-	id, ok := pathID(w, r, "botId")
+	id, ok := botRoute(w, r, t)
 	if !ok {
 		return
 	}
@@ -131,10 +136,7 @@ func (b *Bots) getBot(w http.ResponseWriter, r *http.Request, t *token) {
 
 // deleteBot is DELETE /bots/{botId} (bot-delete).
 func (b *Bots) deleteBot(w http.ResponseWriter, r *http.Request, t *token) {
-	if !allowScope(w, r, t) {
-		return
-	}
-	id, ok := pathID(w, r, "botId")
+	id, ok := botRoute(w, r, t)
 	if !ok {
 		return
 	}
@@ -150,10 +152,7 @@ func (b *Bots) deleteBot(w http.ResponseWriter, r *http.Request, t *token) {
 // updateBot is PATCH (bot-update-patch: the fields sent) and PUT (the whole
 // object) /bots/{botId}.
 func (b *Bots) updateBot(w http.ResponseWriter, r *http.Request, t *token) {
-	if !allowScope(w, r, t) {
-		return
-	}
-	id, ok := pathID(w, r, "botId")
+	id, ok := botRoute(w, r, t)
 	if !ok {
 		return
 	}
@@ -164,55 +163,25 @@ func (b *Bots) updateBot(w http.ResponseWriter, r *http.Request, t *token) {
 	b.guard.mutate(w, r, id, func() { b.update(w, r.Method == http.MethodPut, id, obj) })
 }
 
-// update applies a PATCH or a PUT, checks the result, and cascades a
-// narrowed allowDomains.
+// update applies a PATCH or a PUT and answers it.
 func (b *Bots) update(w http.ResponseWriter, replace bool, id int64, obj map[string]json.RawMessage) {
-	now := b.clock.now()
 	forms := b.forms.Get()
-	b.mu.Lock()
-	st := b.bots[id]
-	if st == nil {
-		b.mu.Unlock()
+	bot, bad, found := b.edit(id, replace, obj)
+	switch {
+	case !found:
 		b.missing(w, id)
-		return
-	}
-	var bot Bot
-	if !replace {
-		bot = st.bot.clone()
-	}
-	set, bad := decodeBotFields(obj, &bot)
-	if bad != nil {
-		b.mu.Unlock()
+	case bad != nil:
 		bad.write(w)
-		return
-	}
-	if replace && !set["channelEvents"] {
-		bot.ChannelEvents = b.defaultChannelEvents(forms) // inferred: a replace without it gets the default again
-	}
-	if bad := checkBot(&bot, b.dir, forms); bad != nil {
-		b.mu.Unlock()
-		bad.write(w)
-		return
-	}
-	bot.BotID, bot.CreatedTime = id, st.bot.CreatedTime
-	bot.ModifiedTime = nextStamp(st.bot.ModifiedTime, now)
-	st.bot = bot.clone()
-	gone := st.cascade()
-	b.mu.Unlock()
-	b.removed(id, gone...)
-	if forms.WriteAnswer == WriteAnswerNoBody {
+	case forms.WriteAnswer == WriteAnswerNoBody:
 		w.WriteHeader(http.StatusNoContent)
-		return
+	default:
+		writeJSON(w, http.StatusOK, "application/json", forms.botAnswer(bot, b.dir))
 	}
-	writeJSON(w, http.StatusOK, "application/json", forms.botAnswer(bot, b.dir))
 }
 
 // issueSecret is POST /bots/{botId}/secret (bot-secret-issue).
 func (b *Bots) issueSecret(w http.ResponseWriter, r *http.Request, t *token) {
-	if !allowScope(w, r, t) {
-		return
-	}
-	id, ok := pathID(w, r, "botId")
+	id, ok := botRoute(w, r, t)
 	if !ok {
 		return
 	}

@@ -160,10 +160,7 @@ func (b *Bots) Modify(id int64, f func(*Bot)) bool {
 	}
 	bot := st.bot.clone()
 	f(&bot)
-	bot.BotID, bot.CreatedTime = st.bot.BotID, st.bot.CreatedTime
-	bot.ModifiedTime = nextStamp(st.bot.ModifiedTime, now)
-	st.bot = bot.clone()
-	gone := st.cascade()
+	gone := st.store(bot, now)
 	b.mu.Unlock()
 	b.removed(id, gone...)
 	return true
@@ -253,31 +250,50 @@ func (b *Bots) SetSecret(id int64, secret string) bool {
 }
 
 // change applies fields (the API's names, as a PATCH sends them) to a bot
-// out of band, checked as a PATCH is, and cascades a narrowed allowDomains.
+// out of band, checked as a PATCH is.
 func (b *Bots) change(id int64, fields map[string]json.RawMessage) error {
+	_, bad, found := b.edit(id, false, fields)
+	switch {
+	case !found:
+		return fmt.Errorf("bot %d does not exist", id)
+	case bad != nil:
+		return fmt.Errorf("%s", bad.description)
+	}
+	return nil
+}
+
+// edit applies fields to bot id, as a PATCH (over the bot) or, with
+// replace, a PUT (the whole object): it checks and normalizes the result as
+// the service does, then stores it. found is false when there is no bot.
+func (b *Bots) edit(id int64, replace bool, fields map[string]json.RawMessage) (_ Bot, _ *invalid, found bool) {
 	now := b.clock.now()
 	forms := b.forms.Get()
 	b.mu.Lock()
 	st := b.bots[id]
 	if st == nil {
 		b.mu.Unlock()
-		return fmt.Errorf("bot %d does not exist", id)
+		return Bot{}, nil, false
 	}
-	bot := st.bot.clone()
-	_, bad := decodeBotFields(fields, &bot)
+	var bot Bot
+	if !replace {
+		bot = st.bot.clone()
+	}
+	set, bad := decodeBotFields(fields, &bot)
+	if bad == nil && replace && !set["channelEvents"] {
+		bot.ChannelEvents = b.defaultChannelEvents(forms) // inferred: a replace without it gets the default again
+	}
 	if bad == nil {
 		bad = checkBot(&bot, b.dir, forms)
 	}
 	if bad != nil {
 		b.mu.Unlock()
-		return fmt.Errorf("%s", bad.description)
+		return Bot{}, bad, true
 	}
-	bot.ModifiedTime = nextStamp(st.bot.ModifiedTime, now)
-	st.bot = bot.clone()
-	gone := st.cascade()
+	gone := st.store(bot, now)
+	stored := st.bot.clone()
 	b.mu.Unlock()
 	b.removed(id, gone...)
-	return nil
+	return stored, nil, true
 }
 
 // CallbackSignature returns what LINE WORKS would send in X-WORKS-Signature
@@ -323,6 +339,16 @@ func (b *Bots) removed(botID int64, domainIDs ...int64) {
 			h(botID, d)
 		}
 	}
+}
+
+// store replaces the stored bot with bot, changed at now: its ID and
+// creation time stay, modifiedTime moves on, and registrations outside a
+// narrowed allowDomains go (their domain IDs are returned).
+func (st *botState) store(bot Bot, now time.Time) []int64 {
+	bot.BotID, bot.CreatedTime = st.bot.BotID, st.bot.CreatedTime
+	bot.ModifiedTime = nextStamp(st.bot.ModifiedTime, now)
+	st.bot = bot.clone()
+	return st.cascade()
 }
 
 // cascade deletes the registrations a narrowed allowDomains no longer

@@ -74,7 +74,7 @@ func Start(o Options) (*Server, error) {
 		l, err := listenLoopback(a)
 		if err != nil {
 			for _, l := range listeners {
-				l.Close()
+				_ = l.Close()
 			}
 			return nil, err
 		}

@@ -140,7 +140,7 @@ func (b *Bots) prepareRestore(bots []BotState, deleted []int64, nextID int64, di
 	}
 	newBots := make(map[int64]*botState, len(bots))
 	for _, bs := range bots {
-		bot := bs.Bot.clone()
+		bot := bs.clone()
 		if bot.BotID <= 0 || newBots[bot.BotID] != nil {
 			return nil, fmt.Errorf("bot %d: botId must be positive and unique", bot.BotID)
 		}
