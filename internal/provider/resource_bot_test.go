@@ -94,7 +94,7 @@ func (e *accEnv) botRequests(method string, id int64) []lineworkstest.Request {
 }
 
 // expectPatch checks that exactly one PATCH reached bot *id since the last
-// ResetRequests, no PUT, and that its body had exactly want (JSON values).
+// Requests.Reset, no PUT, and that its body had exactly want (JSON values).
 func (e *accEnv) expectPatch(id *int64, want map[string]string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if puts := e.botRequests(http.MethodPut, *id); len(puts) != 0 {
@@ -481,7 +481,7 @@ resource "lineworks_bot_secret" "x" {
 					b.Description = "Changed in the Developer Console"
 					b.EnableGroupJoin = false
 				}) {
-					t.Fatal("ModifyBot found no bot")
+					t.Fatal("Bots.Modify found no bot")
 				}
 				env.emu.Requests.Reset()
 			},
@@ -509,7 +509,7 @@ resource "lineworks_bot_secret" "x" {
 		resource.TestStep{
 			PreConfig: func() {
 				if !env.emu.Bots.Remove(id) {
-					t.Fatal("RemoveBot found no bot")
+					t.Fatal("Bots.Remove found no bot")
 				}
 			},
 			Config: config,

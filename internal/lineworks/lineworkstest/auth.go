@@ -114,7 +114,7 @@ func newAuth(c *clock) *Auth {
 	return &Auth{clock: c, apps: make(map[string]App), tokens: make(map[string]*token)}
 }
 
-// RegisterApp registers a, replacing any app with the same client ID.
+// RegisterApp registers app, replacing any app with the same client ID.
 func (a *Auth) RegisterApp(app App) {
 	if app.AccessTokenTTL <= 0 {
 		app.AccessTokenTTL = 24 * time.Hour

@@ -85,6 +85,6 @@ func TestBotAllowDomainsCascade(t *testing.T) {
 	// Out of band, as in the Developer Console.
 	s.Bots.Modify(id, func(b *lineworkstest.Bot) { b.AllowDomains = []int64{10000001} })
 	if got := s.Bots.Domains(id); len(got) != 0 {
-		t.Errorf("after ModifyBot: %+v", got)
+		t.Errorf("after Bots.Modify: %+v", got)
 	}
 }

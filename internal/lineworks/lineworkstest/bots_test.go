@@ -278,7 +278,7 @@ func TestBotSecret(t *testing.T) {
 		t.Fatal("the secret did not change")
 	}
 	if s.Bots.Secret(id) != secrets[1] {
-		t.Error("BotSecret is not the last secret issued")
+		t.Error("Bots.Secret is not the last secret issued")
 	}
 	body := []byte(`{"type":"message","source":{"userId":"u1"},"content":{"type":"text","text":"hi"}}`)
 	mac := hmac.New(sha256.New, []byte(secrets[1]))
@@ -340,11 +340,11 @@ func TestBotOutOfBand(t *testing.T) {
 		b.Description = "changed in the console"
 		b.BotID = 1 // ignored
 	}) {
-		t.Fatal("ModifyBot: no bot")
+		t.Fatal("Bots.Modify: no bot")
 	}
 	after, _ := s.Bots.Get(id)
 	if after.Description != "changed in the console" || after.BotID != id || !after.ModifiedTime.After(before.ModifiedTime) {
-		t.Errorf("after ModifyBot: %+v", after)
+		t.Errorf("after Bots.Modify: %+v", after)
 	}
 	if r := botCall(t, s, http.MethodGet, botPath(id), tok, nil); r.body["description"] != "changed in the console" {
 		t.Errorf("GET: %s", r.raw)
@@ -352,13 +352,13 @@ func TestBotOutOfBand(t *testing.T) {
 	// Copies are copies.
 	after.Administrators[0] = "mutated"
 	if b, _ := s.Bots.Get(id); b.Administrators[0] == "mutated" {
-		t.Error("Bot returned the stored slice")
+		t.Error("Bots.Get returned the stored slice")
 	}
 	if s.Bots.Modify(999, func(*lineworkstest.Bot) {}) || s.Bots.Remove(999) {
 		t.Error("an unknown bot was found")
 	}
 	if !s.Bots.Remove(id) {
-		t.Fatal("RemoveBot: no bot")
+		t.Fatal("Bots.Remove: no bot")
 	}
 	wantAPIError(t, botCall(t, s, http.MethodGet, botPath(id), tok, nil), http.StatusNotFound, "NOT_FOUND")
 }

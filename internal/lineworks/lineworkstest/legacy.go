@@ -67,7 +67,7 @@ func (l *Legacy) mount(rt *router) {
 	rt.handle("POST /ba/{apiId}/service/token/refresh", l.serveServiceRefresh)
 }
 
-// refuse answers a wrong method on a 1.0 path in that endpoint's shape, and
+// refuseLegacy answers a wrong method on a 1.0 path in that endpoint's shape, and
 // reports whether the path was one.
 func refuseLegacy(w http.ResponseWriter, r *http.Request, status int, allow string) bool {
 	if status != http.StatusMethodNotAllowed {

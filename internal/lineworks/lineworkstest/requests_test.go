@@ -31,18 +31,18 @@ func TestRecording(t *testing.T) {
 		t.Errorf("storage request %+v", storage)
 	}
 	if n := s.Requests.Count("api", "/v1.0/bots/"); n != 1 {
-		t.Errorf("CountRequests(api) = %d", n)
+		t.Errorf("Requests.Count(api) = %d", n)
 	}
 	if n := s.Requests.Count("", "/"); n != 3 {
-		t.Errorf("CountRequests(any) = %d", n)
+		t.Errorf("Requests.Count(any) = %d", n)
 	}
 	reqs[0].Header.Set("Authorization", "changed")
 	if s.Requests.All()[0].Header.Get("Authorization") == "changed" {
-		t.Error("Requests returns shared headers")
+		t.Error("Requests.All returns shared headers")
 	}
 	s.Requests.Reset()
 	if len(s.Requests.All()) != 0 {
-		t.Error("ResetRequests kept requests")
+		t.Error("Requests.Reset kept requests")
 	}
 }
 
@@ -57,7 +57,7 @@ func TestBotRequestBodiesAreRecorded(t *testing.T) {
 	}
 	reqs[0].Body[0] = 'X'
 	if s.Requests.All()[0].Body[0] == 'X' {
-		t.Error("Requests returned the recorded slice")
+		t.Error("Requests.All returned the recorded slice")
 	}
 	// Bounded: a large body is recorded in part, and still served whole.
 	big := `{"description":"` + strings.Repeat("x", 70<<10) + `"}`
