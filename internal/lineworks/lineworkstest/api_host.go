@@ -46,6 +46,10 @@ type apiHandler func(w http.ResponseWriter, r *http.Request, t *token)
 // apiRoutes is where components mount their API host routes.
 type apiRoutes struct{ rt *router }
 
+// mux is the API host's ServeMux itself, for a component whose routes are
+// plain http.HandlerFuncs; they read the token's scopes with requestScopes.
+func (a *apiRoutes) mux() *http.ServeMux { return a.rt.mux }
+
 func newAPIRoutes() *apiRoutes {
 	return &apiRoutes{rt: newRouter(func(w http.ResponseWriter, _ *http.Request, status int, allow string) {
 		if status == http.StatusMethodNotAllowed {
@@ -67,6 +71,16 @@ func (a *apiRoutes) handle(pattern string, h apiHandler) {
 }
 
 type tokenKey struct{}
+
+// requestScopes are the scopes of the request's access token, which the
+// API host's preamble checked, for a handler registered without the token
+// (an http.HandlerFunc on apiRoutes.mux).
+func requestScopes(r *http.Request) []string {
+	if t, _ := r.Context().Value(tokenKey{}).(*token); t != nil {
+		return slices.Clone(t.scopes)
+	}
+	return nil
+}
 
 // requireScope answers 403 FORBIDDEN unless t carries one of scopes.
 func requireScope(w http.ResponseWriter, t *token, scopes ...string) bool {

@@ -74,7 +74,9 @@
 // allowToSelectedMember?), runs its mutations under the same per-bot
 // conflict check as the bot calls, and hears when a bot or a registration
 // goes. Through fileStore it reads the bytes and name of a file uploaded for
-// a bot, by file ID. New answer forms go into AnswerForms, so that
+// a bot, by file ID. A component whose handlers are plain http.HandlerFuncs
+// mounts them on apiRoutes.mux() and reads the token's scopes with
+// requestScopes. New answer forms go into AnswerForms, so that
 // AllAnswerForms and the admin door cover them. A component never holds its
 // lock while it calls another.
 package lineworkstest

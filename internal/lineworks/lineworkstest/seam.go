@@ -31,9 +31,10 @@ type botRegistry interface {
 
 // fileStore is what a component may ask of the storage (Storage implements
 // it): a file uploaded for a bot (POST /bots/{botId}/attachments, then the
-// upload URL), by file ID. Read its bytes with AttachmentContent.
+// upload URL), by file ID, while its 24 hours last. Read its bytes with
+// AttachmentContent.
 type fileStore interface {
-	File(botID, fileID string) (Attachment, bool)
+	Upload(botID, fileID string) (Attachment, bool)
 }
 
 var (

@@ -76,7 +76,7 @@ func (n *notes) put(w http.ResponseWriter, r *http.Request, t *token) {
 }
 
 func (n *notes) file(w http.ResponseWriter, r *http.Request, t *token) {
-	a, ok := n.files.File(r.PathValue("botId"), r.PathValue("fileId"))
+	a, ok := n.files.Upload(r.PathValue("botId"), r.PathValue("fileId"))
 	if !ok {
 		notFound(w)
 		return
@@ -161,12 +161,23 @@ func TestSeamCarriesAComponent(t *testing.T) {
 	if st, body := call(http.MethodGet, fmt.Sprintf("/bots/%d/files/%s", bot.BotID, fileID), nil); st != 200 || body != `{"content":"PNG bytes","name":"menu.png"}` {
 		t.Errorf("file: %d %s", st, body)
 	}
-	if _, ok := s.Storage.File("1", fileID); ok {
+	if _, ok := s.Storage.Upload("1", fileID); ok {
 		t.Error("another bot's file was found")
+	}
+	s.Storage.AddAttachment(fmt.Sprint(bot.BotID), "jp1.sent", Attachment{Content: []byte("x")})
+	if st, _ := call(http.MethodGet, fmt.Sprintf("/bots/%d/files/jp1.sent", bot.BotID), nil); st != 404 {
+		t.Errorf("a file a user sent is an upload: %d", st)
 	}
 	s.Bots.SetDomain(bot.BotID, BotDomain{DomainID: DefaultDomainID, AllowToSelectedMember: true})
 	if st, body := call(http.MethodPut, note, map[string]string{"text": "x"}); st != 204 || n.count() != 1 {
 		t.Errorf("registered again: %d %s", st, body)
+	}
+	// A plain http.HandlerFunc on the API host's mux reads the token's scopes.
+	s.apiRoutes.mux().HandleFunc("GET /v1.0/bots/{botId}/scopes", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, "application/json", requestScopes(r))
+	})
+	if st, body := call(http.MethodGet, fmt.Sprintf("/bots/%d/scopes", bot.BotID), nil); st != 200 || body != `["bot"]` {
+		t.Errorf("scopes: %d %s", st, body)
 	}
 	s.Bots.Remove(bot.BotID)
 	if n.count() != 0 {

@@ -136,16 +136,17 @@ func (s *Storage) addLocked(botID, fileID string, at *attachment, expires time.T
 	s.redirects[at.signedPath] = at
 }
 
-// File returns the file a user sent to bot botID, or uploaded for it, under
-// fileID, while it is still there: an upload goes after 24 hours. Read its
-// bytes with AttachmentContent. Components that take a file ID, such as a
-// rich menu's image, look it up here.
-func (s *Storage) File(botID, fileID string) (Attachment, bool) {
+// Upload returns the file uploaded for bot botID under fileID (POST
+// /bots/{botId}/attachments, then the upload URL), while its 24 hours last.
+// A file a user sent (AddAttachment) is not an upload. Read its bytes with
+// AttachmentContent. Components that take a file ID, such as a rich menu's
+// image, look it up here.
+func (s *Storage) Upload(botID, fileID string) (Attachment, bool) {
 	now := s.clock.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.attachments[botID][fileID]
-	if a == nil || a.gone(now) {
+	if a == nil || a.expires.IsZero() || a.gone(now) {
 		return Attachment{}, false
 	}
 	out := a.Attachment
