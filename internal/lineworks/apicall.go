@@ -10,6 +10,7 @@ import (
 	"net/url"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/oauth2"
 )
 
 // apiCall is one authenticated JSON call to the API host (www.worksapis.com).
@@ -76,6 +77,16 @@ func (c *Client) callAPI(ctx context.Context, call apiCall) error {
 		return apiErr
 	}
 	return nil
+}
+
+// apiToken is the token API calls use: the configured one, or this client's
+// shared token for its configured scopes.
+func (c *Client) apiToken(ctx context.Context) (tok *Token, static bool, err error) {
+	if c.cfg.AccessToken != "" {
+		return &Token{Token: oauth2.Token{AccessToken: c.cfg.AccessToken, TokenType: "Bearer"}}, true, nil
+	}
+	tok, err = c.Token(ctx, nil)
+	return tok, false, err
 }
 
 // sendJSON sends one request (retried as the client's policy says). It

@@ -14,8 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 // DownloadMethod says how an attachment was reached.
@@ -187,16 +185,6 @@ func (c *Client) DownloadAttachmentToFile(ctx context.Context, botID, fileID, na
 	}
 	syncDir(dir)
 	return att, nil
-}
-
-// apiToken is the token API calls use: the configured one, or this client's
-// shared token for its configured scopes.
-func (c *Client) apiToken(ctx context.Context) (tok *Token, static bool, err error) {
-	if c.cfg.AccessToken != "" {
-		return &Token{Token: oauth2.Token{AccessToken: c.cfg.AccessToken, TokenType: "Bearer"}}, true, nil
-	}
-	tok, err = c.Token(ctx, nil)
-	return tok, false, err
 }
 
 // openAttachment finds the attachment's content and returns the response
