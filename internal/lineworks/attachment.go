@@ -405,12 +405,6 @@ func isRedirect(status int) bool {
 	return false
 }
 
-// drain discards a small body so the connection can be reused.
-func drain(resp *http.Response) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-	resp.Body.Close()
-}
-
 // mkdirAll creates dir and its missing parents, and returns those it created,
 // deepest first, so a failed download can remove them again.
 func mkdirAll(dir string) ([]string, error) {

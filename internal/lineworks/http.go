@@ -1,7 +1,10 @@
 package lineworks
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,8 +18,18 @@ import (
 // a request wait: LINE WORKS limits are per minute.
 const maxServerWait = 65 * time.Second
 
-// maxErrorBody bounds how much of an error response is read.
-const maxErrorBody = 64 << 10
+// Bounds on what is read of a response body. An error body is only quoted
+// (and cut short), so little of it is needed. A success body is decoded
+// whole, so the bound must admit the largest answer the API sends: a
+// GET /bots page of 100 bots, each with up to six photo URLs of up to 1,000
+// characters and six names of up to 100. With every character escaped by
+// the JSON encoder (\u0026 is six bytes; a name character outside the BMP,
+// twelve) that is about 44 KB a bot and 4.4 MB a page. 8 MiB leaves room
+// for fields the API may add and still bounds the memory an answer takes.
+const (
+	maxErrorBody   = 64 << 10
+	maxSuccessBody = 8 << 20
+)
 
 func newHTTPClient(cfg *Config) *retryablehttp.Client {
 	transport := cfg.Transport
@@ -85,6 +98,36 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 		}
 	}
 	return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+}
+
+// readBody reads a whole success body and closes it. A body longer than
+// maxSuccessBody is an error that says so, rather than JSON cut short.
+func readBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxSuccessBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxSuccessBody {
+		return nil, fmt.Errorf("the answer is longer than %d bytes, more than any LINE WORKS answer; check the endpoint", maxSuccessBody)
+	}
+	return b, nil
+}
+
+// decodeJSON reads a success body (see readBody) and decodes its first JSON
+// value into v.
+func decodeJSON(resp *http.Response, v any) error {
+	b, err := readBody(resp)
+	if err != nil {
+		return err
+	}
+	return json.NewDecoder(bytes.NewReader(b)).Decode(v)
+}
+
+// drain discards a small body so the connection can be reused.
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
 }
 
 // readErrorBody reads a bounded error body and closes it.

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -362,12 +361,6 @@ func (tr tokenResponse) token(issuedAt time.Time) *Token {
 		tok.Expiry = issuedAt.Add(time.Duration(tr.ExpiresIn) * time.Second)
 	}
 	return tok
-}
-
-// readBody reads a bounded success body and closes it.
-func readBody(resp *http.Response) ([]byte, error) {
-	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 }
 
 // seconds decodes a duration in seconds sent as a JSON number or string:
