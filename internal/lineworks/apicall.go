@@ -3,9 +3,7 @@ package lineworks
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 
@@ -154,26 +152,4 @@ func (c *Client) apiErrorHint(e *APIError, write bool) string {
 		return "LINE WORKS refuses parallel changes to one bot. This provider sends them one at a time, so another program (another Terraform run, a script, the Developer Console) was changing the same bot; try again once it is done."
 	}
 	return statusHint(e.StatusCode, c.cfg.MaxRetries)
-}
-
-// onceKey marks a request context whose request must not be repeated after
-// the service may have acted on it.
-type onceKey struct{}
-
-// checkRetry is retryablehttp's default policy, except for requests marked
-// with onceKey: those are retried only on 429 (the service refused before
-// acting) and on a connection that could not be opened (nothing was sent). A
-// 5xx or a connection lost mid-request may come after the service acted.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Value(onceKey{}) == nil {
-		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-	}
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	if err != nil {
-		var opErr *net.OpError
-		return errors.As(err, &opErr) && opErr.Op == "dial", nil
-	}
-	return resp.StatusCode == http.StatusTooManyRequests, nil
 }

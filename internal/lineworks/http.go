@@ -8,15 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
-
-// maxServerWait caps how long a 429's rateLimit-reset or Retry-After may make
-// a request wait: LINE WORKS limits are per minute.
-const maxServerWait = 65 * time.Second
 
 // Bounds on what is read of a response body. An error body is only quoted
 // (and cut short), so little of it is needed. A success body is decoded
@@ -80,24 +74,6 @@ func redactedURL(req *http.Request) string {
 	u := *req.URL
 	u.RawQuery, u.Fragment, u.User = "", "", nil
 	return u.String()
-}
-
-// backoff honours LINE WORKS's rateLimit-reset (seconds until the limit resets)
-// and Retry-After; otherwise it backs off exponentially.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if s, err := strconv.ParseInt(resp.Header.Get("rateLimit-reset"), 10, 64); err == nil && s >= 0 {
-			wait := time.Duration(s) * time.Second
-			if s > 1_000_000_000 { // an epoch timestamp rather than a delay
-				wait = time.Until(time.Unix(s, 0))
-			}
-			return min(max(wait, minWait), maxServerWait)
-		}
-		if resp.Header.Get("Retry-After") != "" {
-			return min(retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp), maxServerWait)
-		}
-	}
-	return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
 }
 
 // readBody reads a whole success body and closes it. A body longer than
