@@ -50,16 +50,3 @@ func attachmentURL(storage *url.URL, fileID string) *url.URL {
 	region, rest, _ := strings.Cut(fileID, ".")
 	return joinEscaped(storage, "k", "emsg", "r", region, rest, "")
 }
-
-// joinEscaped appends path segments to base, escaping each one, so that no
-// segment can add another level to the path.
-func joinEscaped(base *url.URL, segments ...string) *url.URL {
-	u := *base
-	p, raw := u.Path, u.EscapedPath()
-	for _, s := range segments {
-		p += "/" + s
-		raw += "/" + url.PathEscape(s)
-	}
-	u.Path, u.RawPath = p, raw
-	return &u
-}
