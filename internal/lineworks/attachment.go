@@ -96,7 +96,7 @@ var errStalled = errors.New("no data arrived within the request timeout")
 // w is written only once a download has started for good: a failure leaves
 // it with a partial body, never with two.
 func (c *Client) DownloadAttachment(ctx context.Context, botID, fileID string, w io.Writer, maxSize int64) (*Attachment, error) {
-	if err := ValidateBotID(botID); err != nil {
+	if _, err := ParseBotID(botID); err != nil {
 		return nil, err
 	}
 	if err := ValidateFileID(fileID); err != nil {

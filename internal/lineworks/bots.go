@@ -378,21 +378,12 @@ func listAll[T any](ctx context.Context, c *Client, key string, segments ...stri
 	}
 }
 
-func checkBotID(botID int64) error {
-	if botID <= 0 {
-		return fmt.Errorf("%d is not a LINE WORKS bot ID: bot IDs are positive integers such as 2000001", botID)
-	}
-	return nil
-}
-
 func checkDomainID(domainID int64) error {
 	if domainID <= 0 {
 		return fmt.Errorf("%d is not a LINE WORKS domain ID: domain IDs are positive integers such as 10000001", domainID)
 	}
 	return nil
 }
-
-func botPath(botID int64) []string { return []string{"bots", strconv.FormatInt(botID, 10)} }
 
 func botDomainPath(botID, domainID int64) []string {
 	return append(botPath(botID), "domains", strconv.FormatInt(domainID, 10))

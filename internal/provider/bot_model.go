@@ -1,12 +1,11 @@
 package provider
 
-// What the lineworks_bot resource and data source share: the model, its
-// conversions to and from the client's types, and the bot ID's shape.
+// What the lineworks_bot resource and data source share: the model and its
+// conversions to and from the client's types.
 
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
@@ -41,29 +39,6 @@ type botModel struct {
 	I18nPhotoURLs     types.Map    `tfsdk:"i18n_photo_urls"`
 	CreatedTime       types.String `tfsdk:"created_time"`
 	ModifiedTime      types.String `tfsdk:"modified_time"`
-}
-
-// validateNumericBotID checks a bot ID as the bot management API takes it:
-// a positive decimal number (an int64 in the API).
-func validateNumericBotID(s string) error {
-	if n, err := strconv.ParseInt(s, 10, 64); err != nil || n <= 0 || strconv.FormatInt(n, 10) != s {
-		return fmt.Errorf("%q is not a LINE WORKS bot ID: expected the bot's number in decimal digits, such as 2000001", s)
-	}
-	return nil
-}
-
-// botIDValidator is the plan-time check of a bot_id argument.
-var botIDValidator = clientValidator{"LINE WORKS bot ID", validateNumericBotID}
-
-// parseBotID converts a bot_id to the number the API uses, with an error on
-// the attribute at p when it is not one.
-func parseBotID(s string, p path.Path, diags *diag.Diagnostics) (int64, bool) {
-	if err := validateNumericBotID(s); err != nil {
-		diags.AddAttributeError(p, "Invalid LINE WORKS bot ID", err.Error()+".")
-		return 0, false
-	}
-	n, _ := strconv.ParseInt(s, 10, 64)
-	return n, true
 }
 
 // formatBotID is the bot_id of a bot.

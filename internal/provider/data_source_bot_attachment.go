@@ -78,7 +78,7 @@ func (d *botAttachmentDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"bot_id": schema.StringAttribute{
 				MarkdownDescription: "The bot's ID, such as `2000001`.",
 				Required:            true,
-				Validators:          []validator.String{clientValidator{"LINE WORKS bot ID", lineworks.ValidateBotID}},
+				Validators:          []validator.String{botIDValidator},
 			},
 			"file_id": schema.StringAttribute{
 				MarkdownDescription: "The file ID from the bot's callback (`content.fileId`), such as `jp1.1628695315008671000.1628781715.0.1000001.0.0.0`.",
@@ -147,10 +147,10 @@ func (d *botAttachmentDataSource) Configure(_ context.Context, req datasource.Co
 func (d *botAttachmentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m botAttachmentModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !d.data.apiReady(&resp.Diagnostics) {
+	ctx, ok := d.data.begin(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = d.data.logContext(ctx)
 	client := d.data.client
 	botID, fileID := m.BotID.ValueString(), m.FileID.ValueString()
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
@@ -144,6 +146,40 @@ func (d *providerData) apiReady(diags *diag.Diagnostics) bool {
 		return false
 	}
 	return true
+}
+
+// begin starts an operation that calls LINE WORKS, so that each CRUD method
+// reads as its own steps. It reports false when diags already holds an
+// error (reading the plan, state or configuration failed) or when the API
+// may not be called in this phase (apiReady); otherwise it returns ctx with
+// every secret of the provider masked in the log.
+func (d *providerData) begin(ctx context.Context, diags *diag.Diagnostics) (context.Context, bool) {
+	if diags.HasError() || !d.apiReady(diags) {
+		return ctx, false
+	}
+	return d.logContext(ctx), true
+}
+
+// beginBot is begin for an operation on one bot: it also reads the bot_id
+// argument, with the error on bot_id when it is not a bot ID.
+func (d *providerData) beginBot(ctx context.Context, botID types.String, diags *diag.Diagnostics) (context.Context, int64, bool) {
+	ctx, ok := d.begin(ctx, diags)
+	if !ok {
+		return ctx, 0, false
+	}
+	id, ok := botIDOf(botID, diags)
+	return ctx, id, ok
+}
+
+// botIDOf reads a bot_id argument by lineworks.ParseBotID, with the error
+// on bot_id when it is not a bot ID.
+func botIDOf(v types.String, diags *diag.Diagnostics) (int64, bool) {
+	id, err := lineworks.ParseBotID(v.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("bot_id"), "Invalid LINE WORKS bot ID", err.Error()+".")
+		return 0, false
+	}
+	return id, true
 }
 
 // configuredData extracts providerData in a Configure method. It is nil

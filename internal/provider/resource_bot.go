@@ -217,10 +217,10 @@ func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m botModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+	ctx, ok := r.data.begin(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	settings := m.settings(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -237,14 +237,10 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m botModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	bot, err := r.data.client.GetBot(ctx, botID)
 	if lineworks.IsNotFound(err) {
 		// Deleted outside Terraform: the next plan creates it again.
@@ -263,14 +259,10 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	var plan, state botModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(state.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, state.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	patch, changed, needReplace := plan.patch(ctx, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -305,22 +297,19 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m botModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	// A bot already gone counts as deleted (the client says so).
-	if err := r.data.client.DeleteBot(r.data.logContext(ctx), botID); err != nil {
+	if err := r.data.client.DeleteBot(ctx, botID); err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to delete the LINE WORKS bot", err)
 	}
 }
 
 // ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`.
 func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := validateNumericBotID(req.ID); err != nil {
+	if _, err := lineworks.ParseBotID(req.ID); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot", fmt.Sprintf("%s. Import a bot by its ID, as the Developer Console or `GET /bots` shows it.", err))
 		return
 	}

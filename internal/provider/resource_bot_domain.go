@@ -101,14 +101,10 @@ func (r *botDomainResource) Configure(_ context.Context, req resource.ConfigureR
 func (r *botDomainResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m botDomainModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	domainID := m.DomainID.ValueInt64()
 	reg, err := r.data.client.RegisterBotDomain(ctx, botID, domainID, m.settings())
 	if err != nil {
@@ -122,14 +118,11 @@ func (r *botDomainResource) Create(ctx context.Context, req resource.CreateReque
 func (r *botDomainResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m botDomainModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	reg, err := r.data.client.GetBotDomain(r.data.logContext(ctx), botID, m.DomainID.ValueInt64())
+	reg, err := r.data.client.GetBotDomain(ctx, botID, m.DomainID.ValueInt64())
 	if lineworks.IsNotFound(err) {
 		// The registration or the bot is gone (deleted outside Terraform, or
 		// by LINE WORKS when allow_domains was narrowed).
@@ -147,14 +140,11 @@ func (r *botDomainResource) Read(ctx context.Context, req resource.ReadRequest, 
 func (r *botDomainResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m botDomainModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	reg, err := r.data.client.UpdateBotDomain(r.data.logContext(ctx), botID, m.DomainID.ValueInt64(), m.settings())
+	reg, err := r.data.client.UpdateBotDomain(ctx, botID, m.DomainID.ValueInt64(), m.settings())
 	if err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to update the LINE WORKS bot's domain registration", err)
 		return
@@ -166,15 +156,12 @@ func (r *botDomainResource) Update(ctx context.Context, req resource.UpdateReque
 func (r *botDomainResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m botDomainModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	// A registration or bot already gone counts as deleted (the client says so).
-	if err := r.data.client.DeleteBotDomain(r.data.logContext(ctx), botID, m.DomainID.ValueInt64()); err != nil {
+	if err := r.data.client.DeleteBotDomain(ctx, botID, m.DomainID.ValueInt64()); err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to remove the LINE WORKS bot from the domain", err)
 	}
 }
@@ -211,10 +198,12 @@ func botDomainID(botID, domainID int64) string {
 func parseBotDomainID(id string) (botID, domainID int64, err error) {
 	fail := fmt.Errorf("%q is not {bot_id}/{domain_id}: import a registration by the bot's ID and the domain's ID, both in decimal digits, such as 2000001/10000001", id)
 	bot, domain, ok := strings.Cut(id, "/")
-	if !ok || validateNumericBotID(bot) != nil {
+	if !ok {
 		return 0, 0, fail
 	}
-	botID, _ = strconv.ParseInt(bot, 10, 64)
+	if botID, err = lineworks.ParseBotID(bot); err != nil {
+		return 0, 0, fail
+	}
 	domainID, err = strconv.ParseInt(domain, 10, 64)
 	if err != nil || domainID <= 0 || strconv.FormatInt(domainID, 10) != domain {
 		return 0, 0, fail

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
@@ -100,14 +99,10 @@ func (r *botSecretResource) Configure(_ context.Context, req resource.ConfigureR
 func (r *botSecretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m botSecretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	secret, err := r.data.client.IssueBotSecret(ctx, botID)
 	if err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to issue the LINE WORKS bot secret", err)
@@ -126,14 +121,10 @@ func (r *botSecretResource) Create(ctx context.Context, req resource.CreateReque
 func (r *botSecretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m botSecretModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	if s := m.Secret.ValueString(); s != "" {
 		ctx = tflog.MaskLogStrings(ctx, s)
 	}
