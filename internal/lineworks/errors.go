@@ -46,6 +46,13 @@ func (e *APIError) IsStaleToken() bool {
 		(e.StatusCode == http.StatusForbidden && e.Code == "UNAUTHORIZED")
 }
 
+// IsNotFound reports whether err is the service saying the bot (or the
+// bot's registration in a domain) does not exist: 404 from the bot API.
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
+}
+
 // ErrStaticTokenRejected is returned when the service refuses a token that was
 // configured rather than issued: the client cannot replace it.
 var ErrStaticTokenRejected = errors.New("the configured access_token was refused: it has expired, been revoked, or lacks the scope this API needs; issue a fresh one (for example with the lineworks_access_token ephemeral resource)")
