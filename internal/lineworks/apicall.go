@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -134,22 +133,4 @@ func (c *Client) newAuthorizedRequest(ctx context.Context, method string, u *url
 	}
 	tok.SetAuthHeader(req.Request)
 	return req, nil
-}
-
-func scopeHint(write bool) string {
-	if write {
-		return "This call needs the bot scope: add bot to the provider's scopes, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
-	}
-	return "This call needs the bot or bot.read scope: add one of them to the provider's scopes, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
-}
-
-// apiErrorHint explains a refusal of the bot API.
-func (c *Client) apiErrorHint(e *APIError, write bool) string {
-	switch {
-	case e.StatusCode == http.StatusForbidden:
-		return "The token may lack the scope this call needs. " + scopeHint(write)
-	case e.StatusCode == http.StatusConflict && e.Code == "CONFLICT":
-		return "LINE WORKS refuses parallel changes to one bot. This provider sends them one at a time, so another program (another Terraform run, a script, the Developer Console) was changing the same bot; try again once it is done."
-	}
-	return statusHint(e.StatusCode, c.cfg.MaxRetries)
 }

@@ -298,17 +298,6 @@ func (c *Client) postForm(ctx context.Context, target string, form url.Values) (
 	return c.do(req)
 }
 
-// statusHint explains a failure the service did not explain itself.
-func statusHint(status, retries int) string {
-	switch {
-	case status == http.StatusTooManyRequests:
-		return fmt.Sprintf("LINE WORKS kept answering 429 Too Many Requests after %d retries: the API's per-minute rate limit is exhausted; try again later or lower Terraform's -parallelism.", retries)
-	case status >= 500:
-		return fmt.Sprintf("LINE WORKS kept failing after %d retries; try again later.", retries)
-	}
-	return ""
-}
-
 // warnClock logs when the service's clock and this machine's are more than
 // clockTolerance apart: nothing failed yet, but assertions will.
 func (c *Client) warnClock(ctx context.Context, offset time.Duration, dated bool) {
