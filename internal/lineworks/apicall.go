@@ -18,7 +18,7 @@ type apiCall struct {
 	body     any // sent as JSON when non-nil
 	out      any // a 2xx body is decoded into it when non-nil
 	// write says the call needs the "bot" scope; reads also accept "bot.read".
-	// Only the hint of a 403 depends on it.
+	// Only the advice of a 403 depends on it.
 	write bool
 	// once: the call has an effect a retry could repeat (POST /bots creates a
 	// second bot), so only answers that prove nothing happened are retried.
@@ -65,12 +65,12 @@ func (c *Client) callAPI(ctx context.Context, call apiCall) error {
 			return err
 		}
 		if apiErr != nil && apiErr.IsStaleToken() {
-			apiErr.Hint = "LINE WORKS refused a newly issued access token too. " + scopeHint(call.write)
+			apiErr.Hint, apiErr.Scopes = "LINE WORKS refused a newly issued access token too.", call.scopes()
 			return apiErr
 		}
 	}
 	if apiErr != nil {
-		apiErr.Hint = c.apiErrorHint(apiErr, call.write)
+		c.apiErrorHint(apiErr, call)
 		return apiErr
 	}
 	return nil
@@ -84,6 +84,14 @@ func (c *Client) apiToken(ctx context.Context) (tok *Token, static bool, err err
 	}
 	tok, err = c.Token(ctx, nil)
 	return tok, false, err
+}
+
+// scopes are the scopes any one of which allows call.
+func (call apiCall) scopes() []string {
+	if call.write {
+		return scopesToWrite
+	}
+	return scopesToRead
 }
 
 // sendJSON sends one request (retried as the client's policy says). It

@@ -113,7 +113,8 @@ func (c *Client) DownloadAttachment(ctx context.Context, botID, fileID string, w
 		}
 		resp, method, err = c.openAttachment(ctx, botID, fileID, tok)
 		if errors.As(err, &apiErr) && apiErr.IsStaleToken() {
-			apiErr.Hint = "LINE WORKS refused a newly issued access token too. Check that the scopes include bot or bot.message, and that the bot ID belongs to this app's domain."
+			apiErr.Hint = "LINE WORKS refused a newly issued access token too. Check that the bot ID belongs to this app's domain."
+			apiErr.Scopes = scopesToDownload
 		}
 	}
 	if err != nil {
@@ -193,7 +194,7 @@ func (c *Client) attachmentError(resp *http.Response, botID, fileID string) erro
 	apiErr := parseAPIError(resp, body)
 	switch {
 	case resp.StatusCode == http.StatusForbidden && !apiErr.IsStaleToken():
-		apiErr.Hint = "The token may lack the scope this API needs: include bot or bot.message in scopes, and enable it for the app in the Developer Console."
+		apiErr.Hint, apiErr.Scopes = "The token may lack the scope this call needs.", scopesToDownload
 	default:
 		apiErr.Hint = statusHint(resp.StatusCode, c.cfg.MaxRetries)
 	}

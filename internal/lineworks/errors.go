@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -29,11 +30,31 @@ type APIError struct {
 	Description string
 	// Host is the host that answered; its path is left out on purpose.
 	Host string
+	// Hint says what to check, in LINE WORKS's terms.
 	Hint string
+	// Scopes is set when the token may lack the scope the call needs: any
+	// one of these allows it (see IsScopeMissing). The message then ends
+	// with ScopeAdvice.
+	Scopes []string
 }
 
 func (e *APIError) Error() string {
-	return withHint(fmt.Sprintf("%s answered HTTP %d%s", e.Host, e.StatusCode, codeAndDescription(e.Code, e.Description)), e.Hint)
+	msg := withHint(fmt.Sprintf("%s answered HTTP %d%s", e.Host, e.StatusCode, codeAndDescription(e.Code, e.Description)), e.Hint)
+	if len(e.Scopes) == 0 {
+		return msg
+	}
+	return withHint(msg, e.ScopeAdvice())
+}
+
+// ScopeAdvice is the last sentence of the message of an error with Scopes:
+// which scopes the call needs, and where to enable them. A caller that
+// knows where its own scopes are configured may put its own words in its
+// place.
+func (e *APIError) ScopeAdvice() string {
+	if len(e.Scopes) == 0 {
+		return ""
+	}
+	return scopeAdvice(e.Scopes)
 }
 
 // IsStaleToken reports the answer the official samples treat as an expired
@@ -43,16 +64,35 @@ func (e *APIError) IsStaleToken() bool {
 		(e.StatusCode == http.StatusForbidden && e.Code == "UNAUTHORIZED")
 }
 
-// IsNotFound reports whether err is the service saying the bot (or the
-// bot's registration in a domain) does not exist: 404 from the bot API.
-func IsNotFound(err error) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
-}
-
 // ErrStaticTokenRejected is returned when the service refuses a token that was
 // configured rather than issued: the client cannot replace it.
-var ErrStaticTokenRejected = errors.New("the configured access_token was refused: it has expired, been revoked, or lacks the scope this API needs; issue a fresh one (for example with the lineworks_access_token ephemeral resource)")
+var ErrStaticTokenRejected = errors.New("the configured access token was refused: it has expired, been revoked, or lacks the scope this API needs; issue a fresh one")
+
+// DomainNotAllowedError reports a registration in a domain that the bot's
+// allowDomains leaves out. The service answers such a registration with a
+// 400 whose code it does not document, so RegisterBotDomain reads the bot
+// again to tell this case from other refusals.
+type DomainNotAllowedError struct {
+	BotID, DomainID int64
+	// AllowDomains is the bot's allowDomains as read after the refusal.
+	AllowDomains []int64
+	// Err is the refusal, as RegisterBotDomain would otherwise return it.
+	Err error
+}
+
+func (e *DomainNotAllowedError) Error() string {
+	return fmt.Sprintf("%v (bot %d allows only the domains %s in its allowDomains: add %d there first)", e.Err, e.BotID, joinIDs(e.AllowDomains), e.DomainID)
+}
+
+func (e *DomainNotAllowedError) Unwrap() error { return e.Err }
+
+func joinIDs(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ", ")
+}
 
 func codeAndDescription(code, desc string) string {
 	switch {

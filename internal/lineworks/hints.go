@@ -23,7 +23,7 @@ func tokenErrorHint(code, grantType string, scopes []string) string {
 		}
 		return "The JWT assertion was refused. Check that service_account_id belongs to this app, that private_key is the key issued for this app, and that this machine's clock is correct: iat may not be in the future and exp may not be past."
 	case "unsupported_grant_type", "invalid_request":
-		return "This is likely a provider bug or an endpoint that is not LINE WORKS's token endpoint; check auth_endpoint."
+		return "This is likely a bug in this client or an endpoint that is not LINE WORKS's token endpoint; check auth_endpoint."
 	}
 	return ""
 }
@@ -32,27 +32,39 @@ func tokenErrorHint(code, grantType string, scopes []string) string {
 func statusHint(status, retries int) string {
 	switch {
 	case status == http.StatusTooManyRequests:
-		return fmt.Sprintf("LINE WORKS kept answering 429 Too Many Requests after %d retries: the API's per-minute rate limit is exhausted; try again later or lower Terraform's -parallelism.", retries)
+		return fmt.Sprintf("LINE WORKS kept answering 429 Too Many Requests after %d retries: the API's per-minute rate limit is exhausted; try again later, or send fewer requests at once.", retries)
 	case status >= 500:
 		return fmt.Sprintf("LINE WORKS kept failing after %d retries; try again later.", retries)
 	}
 	return ""
 }
 
-func scopeHint(write bool) string {
-	if write {
-		return "This call needs the bot scope: add bot to the provider's scopes, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
+// The scopes any one of which allows a call.
+var (
+	scopesToWrite    = []string{"bot"}
+	scopesToRead     = []string{"bot", "bot.read"}
+	scopesToDownload = []string{"bot", "bot.message"}
+)
+
+// scopeAdvice is what an *APIError with Scopes advises by default.
+func scopeAdvice(scopes []string) string {
+	which := "it"
+	if len(scopes) > 1 {
+		which = "one of them"
 	}
-	return "This call needs the bot or bot.read scope: add one of them to the provider's scopes, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
+	return fmt.Sprintf("This call needs the %s scope: include %s in the scopes the token is issued for, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes).",
+		strings.Join(scopes, " or "), which)
 }
 
-// apiErrorHint explains a refusal of the bot API.
-func (c *Client) apiErrorHint(e *APIError, write bool) string {
+// apiErrorHint explains a refusal of the bot API, and marks one a missing
+// scope may explain with the scopes that would allow call.
+func (c *Client) apiErrorHint(e *APIError, call apiCall) {
 	switch {
 	case e.StatusCode == http.StatusForbidden:
-		return "The token may lack the scope this call needs. " + scopeHint(write)
+		e.Hint, e.Scopes = "The token may lack the scope this call needs.", call.scopes()
 	case e.StatusCode == http.StatusConflict && e.Code == "CONFLICT":
-		return "LINE WORKS refuses parallel changes to one bot. This provider sends them one at a time, so another program (another Terraform run, a script, the Developer Console) was changing the same bot; try again once it is done."
+		e.Hint = "LINE WORKS refuses parallel changes to one bot. This client sends its own one at a time, so another program (a script, the Developer Console, another process with these credentials) was changing the same bot; try again once it is done."
+	default:
+		e.Hint = statusHint(e.StatusCode, c.cfg.MaxRetries)
 	}
-	return statusHint(e.StatusCode, c.cfg.MaxRetries)
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -114,25 +113,6 @@ var settingSources = map[lineworks.Setting]settingSource{
 	lineworks.SettingAuthEndpoint:    {attr: "auth_endpoint", env: envAuthEndpoint},
 	lineworks.SettingAPIEndpoint:     {attr: "api_endpoint", env: envAPIEndpoint},
 	lineworks.SettingStorageEndpoint: {attr: "storage_endpoint", env: envStorageEndpoint},
-}
-
-// addClientError turns an error from the client into a diagnostic. A missing
-// setting says where to set it, or that Terraform does not know it yet;
-// anything else keeps the service's own words.
-func (d *providerData) addClientError(diags *diag.Diagnostics, summary string, err error) {
-	var missing *lineworks.MissingSettingError
-	if !errors.As(err, &missing) {
-		diags.AddError(summary, err.Error())
-		return
-	}
-	if d.unknown[missing.Setting] {
-		diags.AddError(fmt.Sprintf("LINE WORKS setting not known yet: %s", missing.Setting),
-			fmt.Sprintf("%s comes from a value Terraform does not know during this phase, and %s needs it now. "+
-				"Set it from a value known during plan: a literal, a variable, or an ephemeral value.", missing.Setting, missing.Operation))
-		return
-	}
-	diags.AddError(fmt.Sprintf("Missing LINE WORKS setting: %s", missing.Setting),
-		fmt.Sprintf("%s is not set, and %s needs it. Set %s.", missing.Setting, missing.Operation, settingSources[missing.Setting].whereToSet()))
 }
 
 // apiReady reports whether API calls may be made in this phase: not while

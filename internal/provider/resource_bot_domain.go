@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -108,7 +106,7 @@ func (r *botDomainResource) Create(ctx context.Context, req resource.CreateReque
 	domainID := m.DomainID.ValueInt64()
 	reg, err := r.data.client.RegisterBotDomain(ctx, botID, domainID, m.settings())
 	if err != nil {
-		r.addRegisterError(ctx, &resp.Diagnostics, botID, domainID, err)
+		r.addRegisterError(&resp.Diagnostics, err)
 		return
 	}
 	m.set(botID, reg)
@@ -214,23 +212,14 @@ func parseBotDomainID(id string) (botID, domainID int64, err error) {
 // addRegisterError explains a refused registration. LINE WORKS refuses a
 // domain the bot's allow_domains leaves out; when that is the cause, the
 // error says so on domain_id.
-func (r *botDomainResource) addRegisterError(ctx context.Context, diags *diag.Diagnostics, botID, domainID int64, err error) {
-	var apiErr *lineworks.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
-		if bot, getErr := r.data.client.GetBot(ctx, botID); getErr == nil && bot.AllowDomains != nil && !slices.Contains(bot.AllowDomains, domainID) {
-			diags.AddAttributeError(path.Root("domain_id"), "Domain not allowed for this LINE WORKS bot",
-				fmt.Sprintf("Bot %d allows only the domains %s in allow_domains, so it cannot be registered in domain %d (%s). "+
-					"Add %d to the bot's allow_domains, or remove this lineworks_bot_domain.", botID, joinInt64s(bot.AllowDomains), domainID, err, domainID))
-			return
-		}
+func (r *botDomainResource) addRegisterError(diags *diag.Diagnostics, err error) {
+	var notAllowed *lineworks.DomainNotAllowedError
+	if !errors.As(err, &notAllowed) {
+		r.data.addClientError(diags, "Failed to register the LINE WORKS bot in the domain", err)
+		return
 	}
-	r.data.addClientError(diags, "Failed to register the LINE WORKS bot in the domain", err)
-}
-
-func joinInt64s(v []int64) string {
-	s := make([]string, len(v))
-	for i, n := range v {
-		s[i] = strconv.FormatInt(n, 10)
-	}
-	return strings.Join(s, ", ")
+	diags.AddAttributeError(path.Root("domain_id"), "Domain not allowed for this LINE WORKS bot",
+		fmt.Sprintf("Bot %d allows only the domains %s in allow_domains, so it cannot be registered in domain %d (%s). "+
+			"Add %d to the bot's allow_domains, or remove this lineworks_bot_domain.",
+			notAllowed.BotID, joinInt64s(notAllowed.AllowDomains), notAllowed.DomainID, notAllowed.Err, notAllowed.DomainID))
 }
