@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -108,7 +107,7 @@ func TestAccBotDomain_lifecycle(t *testing.T) {
 					lineworkstest.BotDomain{DomainID: testDomain2}),
 				func(*terraform.State) error {
 					for _, r := range env.emu.Requests() {
-						if r.Method == http.MethodPut && r.Path == fmt.Sprintf("/v1.0/bots/%d/domains/%d", id, testDomain) {
+						if r.Method == "PUT" && r.Path == fmt.Sprintf("/v1.0/bots/%d/domains/%d", id, testDomain) {
 							return nil
 						}
 					}

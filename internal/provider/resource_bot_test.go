@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
@@ -97,10 +96,10 @@ func (e *accEnv) botRequests(method string, id int64) []lineworkstest.Request {
 // ResetRequests, no PUT, and that its body had exactly want (JSON values).
 func (e *accEnv) expectPatch(id *int64, want map[string]string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if puts := e.botRequests(http.MethodPut, *id); len(puts) != 0 {
+		if puts := e.botRequests("PUT", *id); len(puts) != 0 {
 			return fmt.Errorf("%d PUTs, want none", len(puts))
 		}
-		patches := e.botRequests(http.MethodPatch, *id)
+		patches := e.botRequests("PATCH", *id)
 		if len(patches) != 1 {
 			return fmt.Errorf("%d PATCHes, want 1", len(patches))
 		}
@@ -372,10 +371,10 @@ func TestAccBot_lifecycle(t *testing.T) {
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_rich_menu_id"), knownvalue.Null()),
 			},
 			Check: func(*terraform.State) error {
-				if n := len(env.botRequests(http.MethodPatch, id)); n != 0 {
+				if n := len(env.botRequests("PATCH", id)); n != 0 {
 					return fmt.Errorf("%d PATCHes, want none", n)
 				}
-				puts := env.botRequests(http.MethodPut, id)
+				puts := env.botRequests("PUT", id)
 				if len(puts) != 1 {
 					return fmt.Errorf("%d PUTs, want 1", len(puts))
 				}
