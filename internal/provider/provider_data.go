@@ -86,35 +86,6 @@ func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) 
 	tflog.Warn(ctx, msg, fields)
 }
 
-// settingSource is where a client setting comes from: a provider argument
-// and its environment variable.
-type settingSource struct {
-	attr, env string
-	// where overrides the generated "set it here" wording.
-	where string
-}
-
-func (s settingSource) whereToSet() string {
-	if s.where != "" {
-		return s.where
-	}
-	return s.attr + " in the provider block or the " + s.env + " environment variable"
-}
-
-var settingSources = map[lineworks.Setting]settingSource{
-	lineworks.SettingClientID:         {attr: "client_id", env: envClientID},
-	lineworks.SettingClientSecret:     {attr: "client_secret", env: envClientSecret},
-	lineworks.SettingServiceAccountID: {attr: "service_account_id", env: envServiceAccountID},
-	lineworks.SettingPrivateKey: {attr: "private_key", env: envPrivateKey,
-		where: "private_key or private_key_path in the provider block, or the " + envPrivateKey + " or " + envPrivateKeyPath + " environment variable"},
-	lineworks.SettingAPIID:           {attr: "api_id", env: envAPIID},
-	lineworks.SettingServerID:        {attr: "server_id", env: envServerID},
-	lineworks.SettingConsumerKey:     {attr: "consumer_key", env: envConsumerKey},
-	lineworks.SettingAuthEndpoint:    {attr: "auth_endpoint", env: envAuthEndpoint},
-	lineworks.SettingAPIEndpoint:     {attr: "api_endpoint", env: envAPIEndpoint},
-	lineworks.SettingStorageEndpoint: {attr: "storage_endpoint", env: envStorageEndpoint},
-}
-
 // apiReady reports whether API calls may be made in this phase: not while
 // access_token comes from a value Terraform does not know yet, since the
 // client must not fall back to issuing a token of its own.

@@ -40,3 +40,14 @@ func joinInt64s(v []int64) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// nonEmpty is values without the empty ones.
+func nonEmpty(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
