@@ -33,18 +33,6 @@ func domainConfig(allow []int64, regs ...string) string {
 	return b.String()
 }
 
-// expectRegistrations checks the emulator's registrations of bot *id.
-func (e *accEnv) expectRegistrations(id *int64, want ...lineworkstest.BotDomain) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got := e.emu.BotDomains(*id)
-		slices.SortFunc(got, func(a, b lineworkstest.BotDomain) int { return int(a.DomainID - b.DomainID) })
-		if !slices.Equal(got, want) {
-			return fmt.Errorf("the emulator holds the registrations %+v, want %+v", got, want)
-		}
-		return nil
-	}
-}
-
 // Register, import, update in place, replace on a new domain, remove.
 func TestAccBotDomain_lifecycle(t *testing.T) {
 	env := newBotEnv(t)
