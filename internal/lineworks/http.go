@@ -28,7 +28,10 @@ const (
 func newHTTPClient(cfg *Config) *retryablehttp.Client {
 	transport := cfg.Transport
 	if transport == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		t := &http.Transport{Proxy: http.ProxyFromEnvironment} // if a program replaced the default
+		if def, ok := http.DefaultTransport.(*http.Transport); ok {
+			t = def.Clone()
+		}
 		// Bounds the wait for headers only; a body that keeps flowing is never cut
 		// (http.Client.Timeout would cut long downloads). Stalls are bounded by
 		// stallReader.

@@ -84,7 +84,11 @@ func (c *Client) shared(ctx context.Context, key string, issue func(context.Cont
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return r.Val.(*Token), nil
+		tok, ok := r.Val.(*Token)
+		if !ok {
+			return nil, fmt.Errorf("issuing a token: got a %T, want a *Token: a bug in this client", r.Val)
+		}
+		return tok, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

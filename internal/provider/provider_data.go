@@ -47,11 +47,9 @@ func (d *providerData) holdForRevoke(token string) string {
 }
 
 func (d *providerData) takeForRevoke(handle string) (string, bool) {
-	token, ok := d.revocable.LoadAndDelete(handle)
-	if !ok {
-		return "", false
-	}
-	return token.(string), true
+	token, _ := d.revocable.LoadAndDelete(handle)
+	s, ok := token.(string) // false when the handle is unknown
+	return s, ok
 }
 
 // Field keys whose values are never logged, and shapes of secrets that are

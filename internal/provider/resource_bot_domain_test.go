@@ -95,7 +95,7 @@ func TestAccBotDomain_lifecycle(t *testing.T) {
 					lineworkstest.BotDomain{DomainID: testDomain2}),
 				func(*terraform.State) error {
 					for _, r := range env.emu.Requests() {
-						if r.Method == "PUT" && r.Path == fmt.Sprintf("/v1.0/bots/%d/domains/%d", id, testDomain) {
+						if r.Method+" "+r.Path == fmt.Sprintf("PUT /v1.0/bots/%d/domains/%d", id, testDomain) {
 							return nil
 						}
 					}
