@@ -62,14 +62,7 @@ var (
 func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A LINE WORKS bot (API 2.0 `/bots`): its name, photo and description, who administers it, which domains may use it, " +
-			"and where its callbacks go. " + botScopeNote + "\n\n" +
-			"A bot belongs to the tenant; to use it in a domain, register it there with `lineworks_bot_domain`. The Bot Secret that signs callbacks " +
-			"is issued by `lineworks_bot_secret`. Every limit LINE WORKS documents is checked at plan time.\n\n" +
-			"Changes are sent with `PATCH`, carrying only the changed fields. Removing `allow_domains` (back to every domain) or `default_rich_menu_id` " +
-			"cannot be expressed by a patch, so that update replaces the bot's settings as a whole with `PUT` (the bot keeps its ID). " +
-			"**Narrowing `allow_domains` makes LINE WORKS delete the bot's registrations in domains no longer listed**; see `lineworks_bot_domain`. " +
-			"A bot deleted outside Terraform is planned for creation again; a field changed outside Terraform shows as a change. " +
-			"A tenant holds at most 300 bots (10 on the Free plan).",
+			"and where its callbacks go. " + botScopeNote,
 		Attributes: map[string]schema.Attribute{
 			"bot_id": schema.StringAttribute{
 				MarkdownDescription: "The bot's ID assigned by LINE WORKS, such as `2000001`, in decimal digits. Feed it to `lineworks_bot_domain`, `lineworks_bot_secret` and `lineworks_bot_attachment`.",

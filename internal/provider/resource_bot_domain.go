@@ -53,11 +53,7 @@ func (r *botDomainResource) Metadata(_ context.Context, req resource.MetadataReq
 func (r *botDomainResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Registers a bot in a domain (`POST /bots/{botId}/domains/{domainId}`), so that the domain's members can use it. " +
-			"A bot is created for the tenant (`lineworks_bot`) and must be registered in each domain that uses it. " + botScopeNote + "\n\n" +
-			"**When the bot's `allow_domains` is narrowed, LINE WORKS deletes the registrations in the domains no longer listed.** " +
-			"The next plan shows such a registration gone and plans to create it again, which LINE WORKS refuses while the domain is not allowed: " +
-			"remove the `lineworks_bot_domain` together with the domain from `allow_domains`. " +
-			"Refer to the bot as `lineworks_bot.x.bot_id`, so that Terraform registers after the bot's `allow_domains` is updated and removes registrations before the bot is deleted.",
+			"A bot is created for the tenant (`lineworks_bot`) and must be registered in each domain that uses it. " + botScopeNote,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`{bot_id}/{domain_id}`, as `terraform import` takes it.",
