@@ -269,7 +269,7 @@ func (p *progress) printLocked(line string) {
 	if line == "" {
 		return
 	}
-	fmt.Fprintln(p.w, line)
+	_, _ = fmt.Fprintln(p.w, line) // a terminal that went away leaves nobody to tell
 	p.lastPrint = p.now()
 }
 
