@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/oauth2"
@@ -20,6 +21,10 @@ type apiCall struct {
 	// write says the call needs the "bot" scope; reads also accept "bot.read".
 	// Only the advice of a 403 depends on it.
 	write bool
+	// scopes, when set, are the scopes any one of which allows the call, in
+	// place of what write implies (a rich menu call also accepts
+	// "bot.message", say). Only the advice of a 403 depends on them.
+	scopes []string
 	// once: the call has an effect a retry could repeat (POST /bots creates a
 	// second bot), so only answers that prove nothing happened are retried.
 	once bool
@@ -65,7 +70,7 @@ func (c *Client) callAPI(ctx context.Context, call apiCall) error {
 			return err
 		}
 		if apiErr != nil && apiErr.IsStaleToken() {
-			apiErr.Hint, apiErr.Scopes = "LINE WORKS refused a newly issued access token too.", call.scopes()
+			apiErr.Hint, apiErr.Scopes = "LINE WORKS refused a newly issued access token too.", call.neededScopes()
 			return apiErr
 		}
 	}
@@ -86,12 +91,16 @@ func (c *Client) apiToken(ctx context.Context) (tok *Token, static bool, err err
 	return tok, false, err
 }
 
-// scopes are the scopes any one of which allows call.
-func (call apiCall) scopes() []string {
-	if call.write {
-		return scopesToWrite
+// neededScopes are the scopes any one of which allows call, in a slice of
+// its own (an *APIError exports it).
+func (call apiCall) neededScopes() []string {
+	switch {
+	case call.scopes != nil:
+		return slices.Clone(call.scopes)
+	case call.write:
+		return slices.Clone(scopesToWrite)
 	}
-	return scopesToRead
+	return slices.Clone(scopesToRead)
 }
 
 // sendJSON sends one request (retried as the client's policy says). It

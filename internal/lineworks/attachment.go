@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // DownloadMethod says how an attachment was reached.
@@ -114,7 +115,7 @@ func (c *Client) DownloadAttachment(ctx context.Context, botID, fileID string, w
 		resp, method, err = c.openAttachment(ctx, botID, fileID, tok)
 		if errors.As(err, &apiErr) && apiErr.IsStaleToken() {
 			apiErr.Hint = "LINE WORKS refused a newly issued access token too. Check that the bot ID belongs to this app's domain."
-			apiErr.Scopes = scopesToDownload
+			apiErr.Scopes = slices.Clone(scopesToDownload)
 		}
 	}
 	if err != nil {
@@ -194,7 +195,7 @@ func (c *Client) attachmentError(resp *http.Response, botID, fileID string) erro
 	apiErr := parseAPIError(resp, body)
 	switch {
 	case resp.StatusCode == http.StatusForbidden && !apiErr.IsStaleToken():
-		apiErr.Hint, apiErr.Scopes = "The token may lack the scope this call needs.", scopesToDownload
+		apiErr.Hint, apiErr.Scopes = "The token may lack the scope this call needs.", slices.Clone(scopesToDownload)
 	default:
 		apiErr.Hint = statusHint(resp.StatusCode, c.cfg.MaxRetries)
 	}

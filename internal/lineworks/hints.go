@@ -61,7 +61,7 @@ func scopeAdvice(scopes []string) string {
 func (c *Client) apiErrorHint(e *APIError, call apiCall) {
 	switch {
 	case e.StatusCode == http.StatusForbidden:
-		e.Hint, e.Scopes = "The token may lack the scope this call needs.", call.scopes()
+		e.Hint, e.Scopes = "The token may lack the scope this call needs.", call.neededScopes()
 	case e.StatusCode == http.StatusConflict && e.Code == "CONFLICT":
 		e.Hint = "LINE WORKS refuses parallel changes to one bot. This client sends its own one at a time, so another program (a script, the Developer Console, another process with these credentials) was changing the same bot; try again once it is done."
 	default:
