@@ -22,7 +22,7 @@ var ErrNotSet = errors.New("none is set")
 // mutateMenu runs a change to a bot's menus under the bot's lock, as every
 // change to a bot: the service forbids parallel changes to one bot.
 func (c *Client) mutateMenu(ctx context.Context, botID int64, desc string, call apiCall) error {
-	return withMenuScopeHint(c.mutateBot(ctx, botID, desc, call), true)
+	return withMenuScopeHint(c.mutateBot(ctx, botID, desc, call), desc, true)
 }
 
 // readMenu runs a read of a bot's menus.
@@ -31,7 +31,7 @@ func (c *Client) readMenu(ctx context.Context, botID int64, desc string, call ap
 		return err
 	}
 	if err := c.callAPI(ctx, call); err != nil {
-		return withMenuScopeHint(fmt.Errorf("%s: %w", desc, err), false)
+		return withMenuScopeHint(fmt.Errorf("%s: %w", desc, err), desc, false)
 	}
 	return nil
 }
@@ -48,9 +48,10 @@ func (c *Client) confirmAbsent(ctx context.Context, botID int64, desc string, no
 	return fmt.Errorf("%s: %w", desc, absent)
 }
 
-// withMenuScopeHint replaces the hint of a 403: menu calls accept bot.message
-// where bot calls need bot.
-func withMenuScopeHint(err error, write bool) error {
+// withMenuScopeHint replaces the hint of a 403 (menu calls accept
+// bot.message where bot calls need bot), and returns the refusal anew as
+// desc's: an error's message is fixed when it is wrapped.
+func withMenuScopeHint(err error, desc string, write bool) error {
 	var apiErr *APIError
 	if err == nil || errors.Is(err, ErrStaticTokenRejected) || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
 		return err
@@ -64,5 +65,5 @@ func withMenuScopeHint(err error, write bool) error {
 		prefix = "LINE WORKS refused a newly issued access token too. "
 	}
 	apiErr.Hint = prefix + "Menu calls need " + scopes + ": include one in the scopes tokens are issued for, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
-	return err
+	return fmt.Errorf("%s: %w", desc, apiErr)
 }

@@ -63,7 +63,8 @@ func (e *RichMenuImageError) Error() string {
 // CheckRichMenuImage checks that the file at path can be the image of a rich
 // menu of the given height: a JPEG or PNG of exactly RichMenuWidth × height
 // pixels and at most MaxRichMenuImageSize bytes. It reads only the image's
-// header. height 0 (not known yet) accepts either of RichMenuHeights.
+// header. A height that is not one of RichMenuHeights (0 when it is not
+// known yet) accepts an image of either.
 // Failures are *RichMenuImageError.
 func CheckRichMenuImage(path string, height int) (*ImageInfo, error) {
 	f, size, err := openRegular(path)

@@ -214,7 +214,8 @@ func (c *Client) ListRichMenus(ctx context.Context, botID int64) ([]RichMenu, er
 	}
 	menus, err := listAll[RichMenu](ctx, c, "richmenus", richMenusPath(botID)...)
 	if err != nil {
-		return nil, withMenuScopeHint(fmt.Errorf("listing the rich menus of bot %d: %w", botID, err), false)
+		desc := fmt.Sprintf("listing the rich menus of bot %d", botID)
+		return nil, withMenuScopeHint(fmt.Errorf("%s: %w", desc, err), desc, false)
 	}
 	return menus, nil
 }

@@ -107,8 +107,18 @@ func (m *Menus) mount(mux *http.ServeMux) {
 	const bot = "/v1.0/bots/{botId}"
 	mux.HandleFunc(bot+"/richmenus", m.serveRichMenus)
 	mux.HandleFunc(bot+"/richmenus/{richmenuId}", m.serveRichMenu)
-	mux.HandleFunc(bot+"/richmenus/{richmenuId}/image", m.serveRichMenuImage)
-	mux.HandleFunc(bot+"/richmenus/{richmenuId}/set-default", m.serveSetDefault)
+	// One pattern for both: each would conflict with users/{userId}, of
+	// which it is no more specific ("users/image" matches both).
+	mux.HandleFunc(bot+"/richmenus/{richmenuId}/{op}", func(w http.ResponseWriter, r *http.Request) {
+		switch r.PathValue("op") {
+		case "image":
+			m.serveRichMenuImage(w, r)
+		case "set-default":
+			m.serveSetDefault(w, r)
+		default:
+			apiError(w, http.StatusNotFound, "NOT_FOUND", "The requested resource was not found.")
+		}
+	})
 	mux.HandleFunc(bot+"/richmenus/default", m.serveDefault)
 	mux.HandleFunc(bot+"/richmenus/{richmenuId}/users/{userId}", m.serveSetUserRichMenu)
 	mux.HandleFunc(bot+"/richmenus/users/{userId}", m.serveUserRichMenu)

@@ -30,11 +30,10 @@ func (s *Server) Menus() *Menus { return s.menus.menus }
 // serveMenus serves r when it is one of the menu component's routes, and
 // reports whether it was. The API host has checked the token already.
 func (s *Server) serveMenus(w http.ResponseWriter, r *http.Request) bool {
-	h, pattern := s.menus.mux.Handler(r)
-	if pattern == "" {
+	if _, pattern := s.menus.mux.Handler(r); pattern == "" {
 		return false
 	}
-	h.ServeHTTP(w, r)
+	s.menus.mux.ServeHTTP(w, r) // sets the path values Handler does not
 	return true
 }
 
