@@ -1,6 +1,7 @@
 package lineworkstest
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -13,9 +14,8 @@ import (
 // its members with it.
 func (m *Menus) membersOf(w http.ResponseWriter, botID, domainID int64) (l *memberList, limited, ok bool) {
 	registered, limited := m.host.botDomain(botID, domainID)
-	st, ok := m.live(botID)
+	st, ok := m.lockBot(w, botID)
 	if !ok {
-		notFoundBot(w, botID)
 		return nil, false, false
 	}
 	if !registered {
@@ -54,36 +54,13 @@ func (m *Menus) serveMembers(w http.ResponseWriter, r *http.Request) {
 		m.listMembers(w, r, botID, domainID)
 		return
 	}
-	obj, ok := readJSONObject(w, r, false)
+	userID, ok := decodeBody(w, r, decodeMember)
 	if !ok {
 		return
 	}
-	for _, k := range sortedKeys(obj) {
-		if k != "userId" {
-			invalidf("%s is not a field of a bot user: expected userId", k).write(w)
-			return
-		}
-	}
-	raw, ok := obj["userId"]
-	if !ok {
-		invalidf("userId is required: a user ID or login ID (email)").write(w)
-		return
-	}
-	userID, bad := jsonString(raw, "userId")
-	if bad != nil {
-		bad.write(w)
-		return
-	}
-	m.host.mutate(w, r, botID, func() {
-		user, known := m.host.user(userID)
-		l, limited, ok := m.membersOf(w, botID, domainID)
-		if !ok {
-			return
-		}
-		defer m.mu.Unlock()
+	user, known := m.host.user(userID)
+	m.changeMembers(w, r, botID, domainID, func(l *memberList) {
 		switch _, member := l.seq[user]; {
-		case !limited:
-			notLimited(w, botID, domainID)
 		case !known:
 			invalidf("userId %q is not a user of this tenant", userID).write(w) // inferred: 400 rather than 404
 		case member:
@@ -94,6 +71,37 @@ func (m *Menus) serveMembers(w http.ResponseWriter, r *http.Request) {
 			l.seq[user] = l.next
 			w.WriteHeader(http.StatusCreated)
 		}
+	})
+}
+
+// decodeMember reads the body of POST …/members: {"userId"}.
+func decodeMember(obj map[string]json.RawMessage) (string, *invalid) {
+	for _, k := range sortedKeys(obj) {
+		if k != "userId" {
+			return "", invalidf("%s is not a field of a bot user: expected userId", k)
+		}
+	}
+	raw, ok := obj["userId"]
+	if !ok {
+		return "", invalidf("userId is required: a user ID or login ID (email)")
+	}
+	return jsonString(raw, "userId")
+}
+
+// changeMembers runs f as a mutating call on the members of a bot's
+// registration that is limited to selected members.
+func (m *Menus) changeMembers(w http.ResponseWriter, r *http.Request, botID, domainID int64, f func(l *memberList)) {
+	m.host.mutate(w, r, botID, func() {
+		l, limited, ok := m.membersOf(w, botID, domainID)
+		if !ok {
+			return
+		}
+		defer m.mu.Unlock()
+		if !limited {
+			notLimited(w, botID, domainID)
+			return
+		}
+		f(l)
 	})
 }
 
@@ -147,21 +155,13 @@ func (m *Menus) serveMember(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m.host.mutate(w, r, botID, func() {
-		user, _ := m.host.user(r.PathValue("userId"))
-		l, limited, ok := m.membersOf(w, botID, domainID)
-		if !ok {
+	user, _ := m.host.user(r.PathValue("userId"))
+	m.changeMembers(w, r, botID, domainID, func(l *memberList) {
+		if _, member := l.seq[user]; !member {
+			apiError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("User %q is not a member of bot %d in domain %d.", r.PathValue("userId"), botID, domainID))
 			return
 		}
-		defer m.mu.Unlock()
-		switch _, member := l.seq[user]; {
-		case !limited:
-			notLimited(w, botID, domainID)
-		case !member:
-			apiError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("User %q is not a member of bot %d in domain %d.", r.PathValue("userId"), botID, domainID))
-		default:
-			delete(l.seq, user)
-			w.WriteHeader(http.StatusNoContent)
-		}
+		delete(l.seq, user)
+		w.WriteHeader(http.StatusNoContent)
 	})
 }

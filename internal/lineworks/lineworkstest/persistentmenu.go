@@ -17,13 +17,7 @@ func (m *Menus) servePersistentMenu(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet:
 		m.getPersistentMenu(w, botID)
 	case http.MethodDelete:
-		m.host.mutate(w, r, botID, func() {
-			st, ok := m.live(botID)
-			if !ok {
-				notFoundBot(w, botID)
-				return
-			}
-			defer m.mu.Unlock()
+		m.change(w, r, botID, func(st *botMenus) {
 			if st.persistent == nil {
 				noPersistentMenu(w, botID) // inferred
 				return
@@ -32,22 +26,11 @@ func (m *Menus) servePersistentMenu(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusNoContent)
 		})
 	default:
-		obj, ok := readJSONObject(w, r, false)
+		menu, ok := decodeBody(w, r, decodePersistentMenu)
 		if !ok {
 			return
 		}
-		menu, bad := decodePersistentMenu(obj)
-		if bad != nil {
-			bad.write(w)
-			return
-		}
-		m.host.mutate(w, r, botID, func() {
-			st, ok := m.live(botID)
-			if !ok {
-				notFoundBot(w, botID)
-				return
-			}
-			defer m.mu.Unlock()
+		m.change(w, r, botID, func(st *botMenus) {
 			if n := len(st.richMenus); n > 0 {
 				// bot-persistentmenu-create: no persistent menu while rich
 				// menus exist. The status and code are inferred.
@@ -64,9 +47,8 @@ func (m *Menus) servePersistentMenu(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Menus) getPersistentMenu(w http.ResponseWriter, botID int64) {
-	st, ok := m.live(botID)
+	st, ok := m.lockBot(w, botID)
 	if !ok {
-		notFoundBot(w, botID)
 		return
 	}
 	var menu *PersistentMenu

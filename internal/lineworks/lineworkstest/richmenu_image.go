@@ -23,13 +23,8 @@ func (m *Menus) serveRichMenuImage(w http.ResponseWriter, r *http.Request) {
 		m.getRichMenuImage(w, r, botID)
 		return
 	}
-	obj, ok := readJSONObject(w, r, false)
+	img, ok := decodeBody(w, r, decodeRichMenuImage)
 	if !ok {
-		return
-	}
-	img, bad := decodeRichMenuImage(obj)
-	if bad != nil {
-		bad.write(w)
 		return
 	}
 	m.host.mutate(w, r, botID, func() { m.setRichMenuImage(w, r, botID, img) })
@@ -45,9 +40,8 @@ func (m *Menus) setRichMenuImage(w http.ResponseWriter, r *http.Request, botID i
 	if !ok {
 		return
 	}
-	st, ok := m.live(botID)
+	st, ok := m.lockBot(w, botID)
 	if !ok {
-		notFoundBot(w, botID)
 		return
 	}
 	menu := st.richMenus[id]
@@ -78,9 +72,7 @@ func (m *Menus) setRichMenuImage(w http.ResponseWriter, r *http.Request, botID i
 		}
 	}
 
-	st, ok = m.live(botID)
-	if !ok {
-		notFoundBot(w, botID)
+	if st, ok = m.lockBot(w, botID); !ok {
 		return
 	}
 	defer m.mu.Unlock()
@@ -115,9 +107,8 @@ func (m *Menus) getRichMenuImage(w http.ResponseWriter, r *http.Request, botID i
 	if !ok {
 		return
 	}
-	st, ok := m.live(botID)
+	st, ok := m.lockBot(w, botID)
 	if !ok {
-		notFoundBot(w, botID)
 		return
 	}
 	exists := st.richMenus[id] != nil

@@ -1,6 +1,7 @@
 package lineworkstest
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -56,6 +57,43 @@ func notFoundRichMenu(w http.ResponseWriter, id string) {
 	apiError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Rich menu %q does not exist.", id)) // inferred
 }
 
+// lockBot returns the bot's state with m.mu held, or answers 404 for a bot
+// that does not exist (m.mu not held).
+func (m *Menus) lockBot(w http.ResponseWriter, botID int64) (*botMenus, bool) {
+	st, ok := m.live(botID)
+	if !ok {
+		notFoundBot(w, botID)
+	}
+	return st, ok
+}
+
+// change runs f as a mutating call on the bot, with its state and m.mu held.
+func (m *Menus) change(w http.ResponseWriter, r *http.Request, botID int64, f func(st *botMenus)) {
+	m.host.mutate(w, r, botID, func() {
+		st, ok := m.lockBot(w, botID)
+		if !ok {
+			return
+		}
+		defer m.mu.Unlock()
+		f(st)
+	})
+}
+
+// decodeBody reads the request's JSON object with decode, or answers the error.
+func decodeBody[T any](w http.ResponseWriter, r *http.Request, decode func(map[string]json.RawMessage) (T, *invalid)) (T, bool) {
+	var v T
+	obj, ok := readJSONObject(w, r, false)
+	if !ok {
+		return v, false
+	}
+	v, bad := decode(obj)
+	if bad != nil {
+		bad.write(w)
+		return v, false
+	}
+	return v, true
+}
+
 // serveRichMenus serves POST (bot-richmenu-create) and GET
 // (bot-richmenu-list) /bots/{botId}/richmenus.
 func (m *Menus) serveRichMenus(w http.ResponseWriter, r *http.Request) {
@@ -67,22 +105,11 @@ func (m *Menus) serveRichMenus(w http.ResponseWriter, r *http.Request) {
 		m.listRichMenus(w, r, botID)
 		return
 	}
-	obj, ok := readJSONObject(w, r, false)
+	menu, ok := decodeBody(w, r, decodeRichMenu)
 	if !ok {
 		return
 	}
-	menu, bad := decodeRichMenu(obj)
-	if bad != nil {
-		bad.write(w)
-		return
-	}
-	m.host.mutate(w, r, botID, func() {
-		st, ok := m.live(botID)
-		if !ok {
-			notFoundBot(w, botID)
-			return
-		}
-		defer m.mu.Unlock()
+	m.change(w, r, botID, func(st *botMenus) {
 		if len(st.richMenus) >= MaxRichMenusPerBot {
 			// The limit is documented; the answer is inferred.
 			apiError(w, http.StatusBadRequest, "LIMIT_EXCEEDED", fmt.Sprintf(
@@ -111,9 +138,8 @@ func (m *Menus) listRichMenus(w http.ResponseWriter, r *http.Request, botID int6
 	if !ok {
 		return
 	}
-	st, ok := m.live(botID)
+	st, ok := m.lockBot(w, botID)
 	if !ok {
-		notFoundBot(w, botID)
 		return
 	}
 	ids, next := pageOf(slices.Sorted(maps.Keys(st.richMenus)), count, after, list)
@@ -148,9 +174,8 @@ func (m *Menus) serveRichMenu(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	st, ok := m.live(botID)
+	st, ok := m.lockBot(w, botID)
 	if !ok {
-		notFoundBot(w, botID)
 		return
 	}
 	menu := st.richMenus[id]
@@ -264,15 +289,9 @@ func (m *Menus) serveSetUserRichMenu(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m.host.mutate(w, r, botID, func() {
-		user, known := m.host.user(r.PathValue("userId"))
+	user, known := m.host.user(r.PathValue("userId"))
+	m.change(w, r, botID, func(st *botMenus) {
 		id, err := strconv.ParseInt(r.PathValue("richmenuId"), 10, 64)
-		st, ok := m.live(botID)
-		if !ok {
-			notFoundBot(w, botID)
-			return
-		}
-		defer m.mu.Unlock()
 		switch {
 		case err != nil || st.richMenus[id] == nil:
 			notFoundRichMenu(w, r.PathValue("richmenuId"))
@@ -297,14 +316,8 @@ func (m *Menus) serveUserRichMenu(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	answer := func() {
-		user, known := m.host.user(r.PathValue("userId"))
-		st, ok := m.live(botID)
-		if !ok {
-			notFoundBot(w, botID)
-			return
-		}
-		defer m.mu.Unlock()
+	user, known := m.host.user(r.PathValue("userId"))
+	answer := func(st *botMenus) {
 		id, assigned := st.users[user]
 		switch {
 		case !known:
@@ -318,9 +331,12 @@ func (m *Menus) serveUserRichMenu(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, "application/json", st.richMenus[id].clone())
 		}
 	}
-	if r.Method == http.MethodGet {
-		answer()
+	if r.Method == http.MethodDelete {
+		m.change(w, r, botID, answer)
 		return
 	}
-	m.host.mutate(w, r, botID, answer)
+	if st, ok := m.lockBot(w, botID); ok {
+		defer m.mu.Unlock()
+		answer(st)
+	}
 }
