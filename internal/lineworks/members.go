@@ -9,6 +9,7 @@ package lineworks
 // gone (IsNotFound); on the delete, the member is gone, which is done.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -97,9 +98,12 @@ func (c *Client) ListBotDomainMembers(ctx context.Context, botID, domainID int64
 // holding the string, or a members list holding only it.
 func parseMembersPage(raw json.RawMessage) (members []string, next string, err error) {
 	isAllUsers := func(v json.RawMessage) (bool, error) {
+		if !isJSONString(v) {
+			return false, nil // a list, or nothing: read as one below
+		}
 		var s string
-		if json.Unmarshal(v, &s) != nil {
-			return false, nil
+		if err := json.Unmarshal(v, &s); err != nil {
+			return false, fmt.Errorf("reading the member list from the answer: %w", err)
 		}
 		if strings.EqualFold(strings.TrimSpace(s), allUsers) {
 			return true, nil
@@ -130,6 +134,12 @@ func parseMembersPage(raw json.RawMessage) (members []string, next string, err e
 		return nil, "", ErrAllUsers
 	}
 	return members, page.ResponseMetaData.NextCursor, nil
+}
+
+// isJSONString reports whether v is a JSON string.
+func isJSONString(v json.RawMessage) bool {
+	v = bytes.TrimSpace(v)
+	return len(v) > 0 && v[0] == '"'
 }
 
 func allUsersOr(all bool, err error) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -80,7 +81,7 @@ func TestPersistentMenuAndRichMenusExcludeEachOther(t *testing.T) {
 	}
 	err = c.SetPersistentMenu(ctx, botID, examplePersistentMenu())
 	var apiErr *APIError
-	if !errors.Is(err, ErrRichMenusExist) || !errors.As(err, &apiErr) || apiErr.StatusCode != 400 {
+	if !errors.Is(err, ErrRichMenusExist) || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
 		t.Fatalf("err = %v", err)
 	}
 	if err := c.DeleteRichMenu(ctx, botID, menu.ID); err != nil {

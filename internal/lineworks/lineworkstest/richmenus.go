@@ -28,9 +28,10 @@ func (m *Menus) begin(w http.ResponseWriter, r *http.Request, need scopeSet, met
 	}
 	scopes := m.host.scopes(r)
 	read := r.Method == http.MethodGet
-	if !slices.Contains(scopes, "bot") &&
-		!(read && slices.Contains(scopes, "bot.read")) &&
-		!(need == menuScopes && slices.Contains(scopes, "bot.message")) {
+	allowed := slices.Contains(scopes, "bot") ||
+		read && slices.Contains(scopes, "bot.read") ||
+		need == menuScopes && slices.Contains(scopes, "bot.message")
+	if !allowed {
 		want := map[[2]bool]string{
 			{false, false}: "bot or bot.message", {false, true}: "bot, bot.message or bot.read",
 			{true, false}: "bot", {true, true}: "bot or bot.read",
