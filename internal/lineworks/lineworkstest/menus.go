@@ -10,6 +10,18 @@ package lineworkstest
 // bot's defaultRichmenuId (which set-default and PATCH /bots share), the
 // per-bot mutation check, the files uploaded through the attachment flow,
 // and the scopes of the request's token. mount registers its routes.
+//
+// Where the docs are silent the emulator chooses, and says so where it
+// answers ("inferred"): bounds must lie inside the menu; the image is
+// checked (type, exact size, 1,000,000 bytes) when it is set on a menu,
+// not at upload; a menu without an image, a bot without a default or
+// persistent menu and a user without a menu answer 404; deleting a menu
+// clears the default and the users' menus that point at it; a persistent
+// menu while rich menus exist is 400 INVALID_PARAMETER, and its create
+// answers 201 without a body; members of a registration open to all users
+// cannot be added or removed (400 INVALID_PARAMETER), a member added twice
+// is 409 ALREADY_EXIST, and a deleted registration takes its members with
+// it. MenuAnswers gives the other forms the service may answer in.
 
 import (
 	"maps"
