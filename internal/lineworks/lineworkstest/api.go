@@ -65,6 +65,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if s.serveBots(w, r, t) {
 		return
 	}
+	if s.serveMenus(w, r) {
+		return
+	}
 	apiError(w, http.StatusNotFound, "NOT_FOUND", "The requested resource was not found.")
 }
 

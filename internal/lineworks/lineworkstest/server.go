@@ -84,7 +84,8 @@ type Server struct {
 
 	requests []*Request
 
-	tenant botStore // bots, their domains and secrets (bots.go)
+	tenant botStore  // bots, their domains and secrets (bots.go)
+	menus  *menuPlug // rich and persistent menus, domain members (menus_plug.go)
 }
 
 // NewServer starts a Server. Call Close when done.
@@ -105,6 +106,7 @@ func NewServer() *Server {
 		legacyConsumers:    make(map[string]LegacyConsumer),
 		legacyServerTokens: make(map[string]string),
 	}
+	s.menus = newMenuPlug(s)
 	s.auth = httptest.NewServer(s.record(HostAuth, s.serveAuth))
 	s.api = httptest.NewServer(s.record(HostAPI, s.serveAPI))
 	s.storage = httptest.NewServer(s.record(HostStorage, s.serveStorage))
