@@ -3,13 +3,12 @@ package lineworks
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/oauth2"
 )
 
 // apiCall is one authenticated JSON call to the API host (www.worksapis.com).
@@ -20,8 +19,12 @@ type apiCall struct {
 	body     any // sent as JSON when non-nil
 	out      any // a 2xx body is decoded into it when non-nil
 	// write says the call needs the "bot" scope; reads also accept "bot.read".
-	// Only the hint of a 403 depends on it.
+	// Only the advice of a 403 depends on it.
 	write bool
+	// scopes, when set, are the scopes any one of which allows the call, in
+	// place of what write implies (a rich menu call also accepts
+	// "bot.message", say). Only the advice of a 403 depends on them.
+	scopes []string
 	// once: the call has an effect a retry could repeat (POST /bots creates a
 	// second bot), so only answers that prove nothing happened are retried.
 	once bool
@@ -67,15 +70,37 @@ func (c *Client) callAPI(ctx context.Context, call apiCall) error {
 			return err
 		}
 		if apiErr != nil && apiErr.IsStaleToken() {
-			apiErr.Hint = "LINE WORKS refused a newly issued access token too. " + scopeHint(call.write)
+			apiErr.Hint, apiErr.Scopes = "LINE WORKS refused a newly issued access token too.", call.neededScopes()
 			return apiErr
 		}
 	}
 	if apiErr != nil {
-		apiErr.Hint = c.apiErrorHint(apiErr, call.write)
+		c.apiErrorHint(apiErr, call)
 		return apiErr
 	}
 	return nil
+}
+
+// apiToken is the token API calls use: the configured one, or this client's
+// shared token for its configured scopes.
+func (c *Client) apiToken(ctx context.Context) (tok *Token, static bool, err error) {
+	if c.cfg.AccessToken != "" {
+		return &Token{Token: oauth2.Token{AccessToken: c.cfg.AccessToken, TokenType: "Bearer"}}, true, nil
+	}
+	tok, err = c.Token(ctx, nil)
+	return tok, false, err
+}
+
+// neededScopes are the scopes any one of which allows call, in a slice of
+// its own (an *APIError exports it).
+func (call apiCall) neededScopes() []string {
+	switch {
+	case call.scopes != nil:
+		return slices.Clone(call.scopes)
+	case call.write:
+		return slices.Clone(scopesToWrite)
+	}
+	return slices.Clone(scopesToRead)
 }
 
 // sendJSON sends one request (retried as the client's policy says). It
@@ -125,44 +150,4 @@ func (c *Client) newAuthorizedRequest(ctx context.Context, method string, u *url
 	}
 	tok.SetAuthHeader(req.Request)
 	return req, nil
-}
-
-func scopeHint(write bool) string {
-	if write {
-		return "This call needs the bot scope: add bot to the provider's scopes, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
-	}
-	return "This call needs the bot or bot.read scope: add one of them to the provider's scopes, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
-}
-
-// apiErrorHint explains a refusal of the bot API.
-func (c *Client) apiErrorHint(e *APIError, write bool) string {
-	switch {
-	case e.StatusCode == http.StatusForbidden:
-		return "The token may lack the scope this call needs. " + scopeHint(write)
-	case e.StatusCode == http.StatusConflict && e.Code == "CONFLICT":
-		return "LINE WORKS refuses parallel changes to one bot. This provider sends them one at a time, so another program (another Terraform run, a script, the Developer Console) was changing the same bot; try again once it is done."
-	}
-	return statusHint(e.StatusCode, c.cfg.MaxRetries)
-}
-
-// onceKey marks a request context whose request must not be repeated after
-// the service may have acted on it.
-type onceKey struct{}
-
-// checkRetry is retryablehttp's default policy, except for requests marked
-// with onceKey: those are retried only on 429 (the service refused before
-// acting) and on a connection that could not be opened (nothing was sent). A
-// 5xx or a connection lost mid-request may come after the service acted.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Value(onceKey{}) == nil {
-		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-	}
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	if err != nil {
-		var opErr *net.OpError
-		return errors.As(err, &opErr) && opErr.Op == "dial", nil
-	}
-	return resp.StatusCode == http.StatusTooManyRequests, nil
 }

@@ -1,21 +1,18 @@
 package lineworks
 
+// Downloading a bot attachment past the 401: the redirect followed by hand,
+// the fallback to the storage URL derived from the file ID, and the typed
+// errors a caller can act on. The body is copied in attachment_copy.go and
+// written to a file in attachment_file.go.
+
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"runtime"
-	"time"
-
-	"golang.org/x/oauth2"
+	"slices"
 )
 
 // DownloadMethod says how an attachment was reached.
@@ -30,10 +27,6 @@ const (
 	// DownloadDirect: the API answered with the content itself.
 	DownloadDirect DownloadMethod = "direct"
 )
-
-// copyBufferSize is the unit a download is streamed in: large enough for
-// loopback and LAN throughput, small enough that memory stays flat.
-const copyBufferSize = 256 << 10
 
 // Attachment describes a downloaded bot attachment.
 type Attachment struct {
@@ -82,8 +75,6 @@ func (e *IncompleteDownloadError) Error() string {
 
 func (e *IncompleteDownloadError) Unwrap() error { return e.Err }
 
-var errStalled = errors.New("no data arrived within the request timeout")
-
 // DownloadAttachment streams a file a user sent the bot into w, and returns
 // what it learnt on the way. maxSize > 0 bounds the size.
 //
@@ -98,7 +89,7 @@ var errStalled = errors.New("no data arrived within the request timeout")
 // w is written only once a download has started for good: a failure leaves
 // it with a partial body, never with two.
 func (c *Client) DownloadAttachment(ctx context.Context, botID, fileID string, w io.Writer, maxSize int64) (*Attachment, error) {
-	if err := ValidateBotID(botID); err != nil {
+	if _, err := ParseBotID(botID); err != nil {
 		return nil, err
 	}
 	if err := ValidateFileID(fileID); err != nil {
@@ -123,7 +114,8 @@ func (c *Client) DownloadAttachment(ctx context.Context, botID, fileID string, w
 		}
 		resp, method, err = c.openAttachment(ctx, botID, fileID, tok)
 		if errors.As(err, &apiErr) && apiErr.IsStaleToken() {
-			apiErr.Hint = "LINE WORKS refused a newly issued access token too. Check that the scopes include bot or bot.message, and that the bot ID belongs to this app's domain."
+			apiErr.Hint = "LINE WORKS refused a newly issued access token too. Check that the bot ID belongs to this app's domain."
+			apiErr.Scopes = slices.Clone(scopesToDownload)
 		}
 	}
 	if err != nil {
@@ -140,63 +132,6 @@ func (c *Client) DownloadAttachment(ctx context.Context, botID, fileID string, w
 		"file_id": fileID, "size": att.Size, "method": string(method),
 	})
 	return att, nil
-}
-
-// DownloadAttachmentToFile downloads an attachment to name with permission
-// perm, creating missing directories. The file appears whole or not at all:
-// the body goes to a temporary file beside name, which is synced and then
-// renamed into place, so a failed download leaves an existing file untouched
-// and nothing behind.
-func (c *Client) DownloadAttachmentToFile(ctx context.Context, botID, fileID, name string, perm os.FileMode, maxSize int64) (att *Attachment, err error) {
-	if fi, statErr := os.Stat(name); statErr == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s is a directory; give the path of the file to write", name)
-	}
-	dir := filepath.Dir(name)
-	created, err := mkdirAll(dir)
-	if err != nil {
-		return nil, err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.partial")
-	if err != nil {
-		removeDirs(created)
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			removeDirs(created)
-		}
-	}()
-	if err = tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
-		return nil, err
-	}
-	// Writeback starts while the body streams in, so the Sync below only
-	// waits for the tail instead of the whole file.
-	if att, err = c.DownloadAttachment(ctx, botID, fileID, newWritebackWriter(tmp), maxSize); err != nil {
-		return nil, err
-	}
-	if err = tmp.Sync(); err != nil {
-		return nil, fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return nil, fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err = os.Rename(tmp.Name(), name); err != nil {
-		return nil, err
-	}
-	syncDir(dir)
-	return att, nil
-}
-
-// apiToken is the token API calls use: the configured one, or this client's
-// shared token for its configured scopes.
-func (c *Client) apiToken(ctx context.Context) (tok *Token, static bool, err error) {
-	if c.cfg.AccessToken != "" {
-		return &Token{Token: oauth2.Token{AccessToken: c.cfg.AccessToken, TokenType: "Bearer"}}, true, nil
-	}
-	tok, err = c.Token(ctx, nil)
-	return tok, false, err
 }
 
 // openAttachment finds the attachment's content and returns the response
@@ -260,7 +195,7 @@ func (c *Client) attachmentError(resp *http.Response, botID, fileID string) erro
 	apiErr := parseAPIError(resp, body)
 	switch {
 	case resp.StatusCode == http.StatusForbidden && !apiErr.IsStaleToken():
-		apiErr.Hint = "The token may lack the scope this API needs: include bot or bot.message in scopes, and enable it for the app in the Developer Console."
+		apiErr.Hint, apiErr.Scopes = "The token may lack the scope this call needs.", slices.Clone(scopesToDownload)
 	default:
 		apiErr.Hint = statusHint(resp.StatusCode, c.cfg.MaxRetries)
 	}
@@ -276,184 +211,10 @@ func (c *Client) get(ctx context.Context, u *url.URL, tok *Token) (*http.Respons
 	return c.do(req)
 }
 
-// stream copies the body into w, hashing and counting on the way, and checks
-// it against the announced length and maxSize.
-func (c *Client) stream(ctx context.Context, cancel context.CancelCauseFunc, resp *http.Response, w io.Writer, maxSize int64) (*Attachment, error) {
-	if maxSize > 0 && resp.ContentLength > maxSize {
-		return nil, &SizeLimitError{Limit: maxSize}
-	}
-	h := sha256.New()
-	var src io.Reader = &stallReader{r: resp.Body, timeout: c.cfg.RequestTimeout, cancel: cancel}
-	if maxSize > 0 {
-		src = io.LimitReader(src, maxSize+1)
-	}
-	n, err := copyHashing(w, h, src, resp.ContentLength)
-	if err != nil {
-		if cause := context.Cause(ctx); errors.Is(cause, errStalled) {
-			err = fmt.Errorf("%w (%v)", errStalled, c.cfg.RequestTimeout)
-		}
-		return nil, &IncompleteDownloadError{Received: n, Expected: resp.ContentLength, Err: err}
-	}
-	if maxSize > 0 && n > maxSize {
-		return nil, &SizeLimitError{Limit: maxSize}
-	}
-	if resp.ContentLength >= 0 && n != resp.ContentLength {
-		return nil, &IncompleteDownloadError{Received: n, Expected: resp.ContentLength}
-	}
-	return &Attachment{
-		Size:        n,
-		SHA256:      hex.EncodeToString(h.Sum(nil)),
-		ContentType: resp.Header.Get("Content-Type"),
-		FileName:    fileNameFrom(resp.Header.Get("Content-Disposition")),
-	}, nil
-}
-
-// copyHashing copies src, announced as size bytes (-1 if unknown), to w and h.
-// Write errors are reported as such, so a full disk is not mistaken for a
-// network failure.
-func copyHashing(w io.Writer, h hash.Hash, src io.Reader, size int64) (int64, error) {
-	if size >= 0 && size <= pipelineThreshold {
-		// Small: one buffer no larger than the body, hashed inline.
-		return copyHashingInline(w, h, src, make([]byte, max(min(size, copyBufferSize), 512)))
-	}
-	return copyHashingPipelined(w, h, src)
-}
-
-func copyHashingInline(w io.Writer, h hash.Hash, src io.Reader, buf []byte) (int64, error) {
-	var n int64
-	for {
-		m, rerr := src.Read(buf)
-		if m > 0 {
-			h.Write(buf[:m])
-			if _, werr := w.Write(buf[:m]); werr != nil {
-				return n, fmt.Errorf("writing: %w", werr)
-			}
-			n += int64(m)
-		}
-		if rerr == io.EOF {
-			return n, nil
-		}
-		if rerr != nil {
-			return n, rerr
-		}
-	}
-}
-
-// pipelineThreshold is the announced size above which a body is hashed in a
-// goroutine of its own, overlapping the network reads and the file writes.
-const pipelineThreshold = 4 << 20
-
-// pipelineBuffers is how many copyBufferSize buffers a pipelined copy uses:
-// the reader may run that far ahead of the hasher.
-const pipelineBuffers = 4
-
-// copyHashingPipelined is copyHashingInline with the hashing moved to another
-// goroutine: this one reads and writes, the other hashes the same buffers
-// behind it. Memory stays bounded at pipelineBuffers × copyBufferSize.
-func copyHashingPipelined(w io.Writer, h hash.Hash, src io.Reader) (int64, error) {
-	free := make(chan []byte, pipelineBuffers)
-	for range pipelineBuffers {
-		free <- make([]byte, copyBufferSize)
-	}
-	toHash := make(chan []byte, pipelineBuffers)
-	hashed := make(chan struct{})
-	go func() {
-		defer close(hashed)
-		for b := range toHash {
-			h.Write(b)
-			free <- b[:cap(b)]
-		}
-	}()
-	// The hasher is done with h before the caller reads the sum.
-	defer func() { close(toHash); <-hashed }()
-	var n int64
-	for {
-		buf := <-free
-		m, rerr := src.Read(buf)
-		if m > 0 {
-			if _, werr := w.Write(buf[:m]); werr != nil {
-				return n, fmt.Errorf("writing: %w", werr)
-			}
-			n += int64(m)
-			toHash <- buf[:m]
-		} else {
-			free <- buf
-		}
-		if rerr == io.EOF {
-			return n, nil
-		}
-		if rerr != nil {
-			return n, rerr
-		}
-	}
-}
-
-// stallReader cancels the request when a single Read waits longer than
-// timeout. Unlike http.Client.Timeout it never cuts a download that keeps
-// making progress, and time spent writing does not count.
-type stallReader struct {
-	r       io.Reader
-	timeout time.Duration
-	cancel  context.CancelCauseFunc
-	timer   *time.Timer
-}
-
-func (s *stallReader) Read(p []byte) (int, error) {
-	if s.timer == nil {
-		s.timer = time.AfterFunc(s.timeout, func() { s.cancel(errStalled) })
-	} else {
-		s.timer.Reset(s.timeout)
-	}
-	n, err := s.r.Read(p)
-	s.timer.Stop()
-	return n, err
-}
-
 func isRedirect(status int) bool {
 	switch status {
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 		return true
 	}
 	return false
-}
-
-// drain discards a small body so the connection can be reused.
-func drain(resp *http.Response) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-	resp.Body.Close()
-}
-
-// mkdirAll creates dir and its missing parents, and returns those it created,
-// deepest first, so a failed download can remove them again.
-func mkdirAll(dir string) ([]string, error) {
-	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil {
-			break
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return nil, err
-		}
-		missing = append(missing, d)
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	return missing, nil
-}
-
-func removeDirs(dirs []string) {
-	for _, d := range dirs {
-		os.Remove(d) // only succeeds when empty, which is what we want
-	}
-}
-
-// syncDir makes a rename durable; not every platform can sync a directory.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }

@@ -2,6 +2,7 @@ package lineworks
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -63,4 +64,23 @@ func (l *botLocks) size() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.m)
+}
+
+// mutateBot runs a mutating call on botID while holding that bot's lock, for
+// the whole call including retries and a token re-issue. desc, such as
+// "updating bot 2000001", begins its errors.
+func (c *Client) mutateBot(ctx context.Context, botID int64, desc string, call apiCall) error {
+	if err := checkBotID(botID); err != nil {
+		return err
+	}
+	call.write = true
+	unlock, err := c.botLocks.lock(ctx, botID)
+	if err != nil {
+		return fmt.Errorf("%s: waiting for another change to the bot to finish: %w", desc, err)
+	}
+	defer unlock()
+	if err := c.callAPI(ctx, call); err != nil {
+		return fmt.Errorf("%s: %w", desc, err)
+	}
+	return nil
 }

@@ -3,22 +3,18 @@ package lineworks
 // The bot management part of the client (API 2.0, https://www.worksapis.com/v1.0/bots).
 // Every call needs a token with the "bot" scope ("bot.read" is enough for the
 // reads). The service forbids mutating calls in parallel on the same bot, so
-// every mutating call on one bot ID takes that bot's lock in this Client.
+// every mutating call on one bot ID goes through mutateBot (botlock.go),
+// which holds that bot's lock in this Client. Registrations in domains are in
+// domains.go, listing in paging.go.
 //
 // The exported names and signatures below are what the Terraform layer
 // builds against.
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -132,25 +128,6 @@ type BotSummary struct {
 	I18nPhotoURLs []I18nPhotoURL `json:"i18nPhotoUrls,omitempty"`
 }
 
-// BotDomainSettings is how a bot is offered in one domain.
-type BotDomainSettings struct {
-	Visible               bool `json:"visible"`
-	AllowToSelectedMember bool `json:"allowToSelectedMember"`
-}
-
-// BotDomain is a bot's registration in a domain.
-type BotDomain struct {
-	DomainID int64 `json:"domainId"`
-	BotDomainSettings
-}
-
-// IsNotFound reports whether err is the service saying the bot (or the
-// bot's registration in a domain) does not exist: 404 from the bot API.
-func IsNotFound(err error) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
-}
-
 // CreateBot creates a bot (POST /bots) and returns it with its botId.
 //
 // A failed creation is retried only when the service cannot have acted on it
@@ -236,172 +213,4 @@ func (c *Client) IssueBotSecret(ctx context.Context, botID int64) (string, error
 	}
 	c.cfg.Logger.Debug(ctx, "issued a new LINE WORKS bot secret; the previous one no longer works", map[string]any{"bot_id": botID})
 	return out.Secret, nil
-}
-
-// RegisterBotDomain registers a bot in a domain (POST /bots/{botId}/domains/{domainId}).
-func (c *Client) RegisterBotDomain(ctx context.Context, botID, domainID int64, s BotDomainSettings) (*BotDomain, error) {
-	return c.putBotDomain(ctx, http.MethodPost, fmt.Sprintf("registering bot %d in domain %d", botID, domainID), botID, domainID, s)
-}
-
-// UpdateBotDomain replaces a registration's settings (PUT /bots/{botId}/domains/{domainId}).
-func (c *Client) UpdateBotDomain(ctx context.Context, botID, domainID int64, s BotDomainSettings) (*BotDomain, error) {
-	return c.putBotDomain(ctx, http.MethodPut, fmt.Sprintf("updating the registration of bot %d in domain %d", botID, domainID), botID, domainID, s)
-}
-
-func (c *Client) putBotDomain(ctx context.Context, method, desc string, botID, domainID int64, s BotDomainSettings) (*BotDomain, error) {
-	if err := checkDomainID(domainID); err != nil {
-		return nil, err
-	}
-	var d BotDomain
-	err := c.mutateBot(ctx, botID, desc, apiCall{method: method, segments: botDomainPath(botID, domainID), body: s, out: &d})
-	if err != nil {
-		return nil, err
-	}
-	if d.DomainID == 0 { // the documented answer carries it; do not depend on that
-		d.DomainID = domainID
-	}
-	return &d, nil
-}
-
-// DeleteBotDomain removes a bot from a domain (DELETE
-// /bots/{botId}/domains/{domainId}). A registration already gone, or a bot
-// already gone, is not an error.
-func (c *Client) DeleteBotDomain(ctx context.Context, botID, domainID int64) error {
-	if err := checkDomainID(domainID); err != nil {
-		return err
-	}
-	err := c.mutateBot(ctx, botID, fmt.Sprintf("removing bot %d from domain %d", botID, domainID), apiCall{method: http.MethodDelete, segments: botDomainPath(botID, domainID)})
-	if IsNotFound(err) {
-		c.cfg.Logger.Debug(ctx, "the LINE WORKS bot registration to delete was already gone", map[string]any{"bot_id": botID, "domain_id": domainID})
-		return nil
-	}
-	return err
-}
-
-// ListBotDomains returns every registration of a bot, following nextCursor.
-func (c *Client) ListBotDomains(ctx context.Context, botID int64) ([]BotDomain, error) {
-	if err := checkBotID(botID); err != nil {
-		return nil, err
-	}
-	domains, err := listAll[BotDomain](ctx, c, "domains", append(botPath(botID), "domains")...)
-	if err != nil {
-		return nil, fmt.Errorf("listing the domains of bot %d: %w", botID, err)
-	}
-	return domains, nil
-}
-
-// GetBotDomain finds one registration by listing (there is no GET for one).
-// A registration or bot that does not exist is an error for which IsNotFound
-// is true.
-func (c *Client) GetBotDomain(ctx context.Context, botID, domainID int64) (*BotDomain, error) {
-	if err := checkDomainID(domainID); err != nil {
-		return nil, err
-	}
-	domains, err := c.ListBotDomains(ctx, botID)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range domains {
-		if d.DomainID == domainID {
-			return &d, nil
-		}
-	}
-	return nil, &APIError{
-		StatusCode:  http.StatusNotFound,
-		Code:        "NOT_FOUND",
-		Description: fmt.Sprintf("bot %d is not registered in domain %d", botID, domainID),
-		Host:        c.eps.api.Host,
-	}
-}
-
-// mutateBot runs a mutating call on botID while holding that bot's lock, for
-// the whole call including retries and a token re-issue. desc, such as
-// "updating bot 2000001", begins its errors.
-func (c *Client) mutateBot(ctx context.Context, botID int64, desc string, call apiCall) error {
-	if err := checkBotID(botID); err != nil {
-		return err
-	}
-	call.write = true
-	unlock, err := c.botLocks.lock(ctx, botID)
-	if err != nil {
-		return fmt.Errorf("%s: waiting for another change to the bot to finish: %w", desc, err)
-	}
-	defer unlock()
-	if err := c.callAPI(ctx, call); err != nil {
-		return fmt.Errorf("%s: %w", desc, err)
-	}
-	return nil
-}
-
-// pageSize is the count asked for when listing: the most the API allows.
-const pageSize = 100
-
-// listAll follows nextCursor through GET segments, collecting the items
-// listed under key. A cursor the service repeats is an error rather than an
-// endless loop.
-func listAll[T any](ctx context.Context, c *Client, key string, segments ...string) ([]T, error) {
-	var all []T
-	seen := map[string]bool{}
-	cursor := ""
-	for {
-		q := url.Values{"count": {strconv.Itoa(pageSize)}}
-		if cursor != "" {
-			q.Set("cursor", cursor)
-		}
-		var page map[string]json.RawMessage
-		if err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: segments, query: q, out: &page}); err != nil {
-			return nil, err
-		}
-		var items []T
-		if raw := page[key]; raw != nil {
-			if err := json.Unmarshal(raw, &items); err != nil {
-				return nil, fmt.Errorf("reading %s from the answer: %w", key, err)
-			}
-		}
-		all = append(all, items...)
-		var meta struct {
-			NextCursor string `json:"nextCursor"`
-		}
-		if raw := page["responseMetaData"]; raw != nil {
-			if err := json.Unmarshal(raw, &meta); err != nil {
-				return nil, fmt.Errorf("reading responseMetaData from the answer: %w", err)
-			}
-		}
-		if meta.NextCursor == "" {
-			return all, nil
-		}
-		if seen[meta.NextCursor] {
-			return nil, fmt.Errorf("LINE WORKS answered a nextCursor it had already sent, after %d %s; stopping instead of looping forever", len(all), key)
-		}
-		seen[meta.NextCursor] = true
-		cursor = meta.NextCursor
-	}
-}
-
-func checkBotID(botID int64) error {
-	if botID <= 0 {
-		return fmt.Errorf("%d is not a LINE WORKS bot ID: bot IDs are positive integers such as 2000001", botID)
-	}
-	return nil
-}
-
-func checkDomainID(domainID int64) error {
-	if domainID <= 0 {
-		return fmt.Errorf("%d is not a LINE WORKS domain ID: domain IDs are positive integers such as 10000001", domainID)
-	}
-	return nil
-}
-
-func botPath(botID int64) []string { return []string{"bots", strconv.FormatInt(botID, 10)} }
-
-func botDomainPath(botID, domainID int64) []string {
-	return append(botPath(botID), "domains", strconv.FormatInt(domainID, 10))
-}
-
-// CallbackSignature is the X-WORKS-Signature LINE WORKS sends with a callback:
-// base64(HMAC-SHA256(key = bot secret, message = the raw body)).
-func CallbackSignature(body []byte, botSecret string) string {
-	mac := hmac.New(sha256.New, []byte(botSecret))
-	mac.Write(body)
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }

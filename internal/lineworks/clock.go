@@ -47,7 +47,7 @@ func clockHint(offset time.Duration) string {
 		direction, d = "behind", -d
 	}
 	return fmt.Sprintf("This machine's clock is %s %s LINE WORKS's (from the Date header of its answer). "+
-		"LINE WORKS checks an assertion's iat and exp against its own clock, and the provider back-dates iat by only %d seconds: "+
+		"LINE WORKS checks an assertion's iat and exp against its own clock, and this client back-dates iat by only %d seconds: "+
 		"synchronise this machine's clock with NTP (for example `timedatectl set-ntp true` on Linux, `w32tm /resync` on Windows).",
 		d, direction, int(AssertionBackdate.Seconds()))
 }

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
+	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // TokenError is a refusal from the OAuth token or revoke endpoint, in the
@@ -32,11 +30,31 @@ type APIError struct {
 	Description string
 	// Host is the host that answered; its path is left out on purpose.
 	Host string
+	// Hint says what to check, in LINE WORKS's terms.
 	Hint string
+	// Scopes is set when the token may lack the scope the call needs: any
+	// one of these allows it (see IsScopeMissing). The message then ends
+	// with ScopeAdvice.
+	Scopes []string
 }
 
 func (e *APIError) Error() string {
-	return withHint(fmt.Sprintf("%s answered HTTP %d%s", e.Host, e.StatusCode, codeAndDescription(e.Code, e.Description)), e.Hint)
+	msg := withHint(fmt.Sprintf("%s answered HTTP %d%s", e.Host, e.StatusCode, codeAndDescription(e.Code, e.Description)), e.Hint)
+	if len(e.Scopes) == 0 {
+		return msg
+	}
+	return withHint(msg, e.ScopeAdvice())
+}
+
+// ScopeAdvice is the last sentence of the message of an error with Scopes:
+// which scopes the call needs, and where to enable them. A caller that
+// knows where its own scopes are configured may put its own words in its
+// place.
+func (e *APIError) ScopeAdvice() string {
+	if len(e.Scopes) == 0 {
+		return ""
+	}
+	return scopeAdvice(e.Scopes)
 }
 
 // IsStaleToken reports the answer the official samples treat as an expired
@@ -48,7 +66,33 @@ func (e *APIError) IsStaleToken() bool {
 
 // ErrStaticTokenRejected is returned when the service refuses a token that was
 // configured rather than issued: the client cannot replace it.
-var ErrStaticTokenRejected = errors.New("the configured access_token was refused: it has expired, been revoked, or lacks the scope this API needs; issue a fresh one (for example with the lineworks_access_token ephemeral resource)")
+var ErrStaticTokenRejected = errors.New("the configured access token was refused: it has expired, been revoked, or lacks the scope this API needs; issue a fresh one")
+
+// DomainNotAllowedError reports a registration in a domain that the bot's
+// allowDomains leaves out. The service answers such a registration with a
+// 400 whose code it does not document, so RegisterBotDomain reads the bot
+// again to tell this case from other refusals.
+type DomainNotAllowedError struct {
+	BotID, DomainID int64
+	// AllowDomains is the bot's allowDomains as read after the refusal.
+	AllowDomains []int64
+	// Err is the refusal, as RegisterBotDomain would otherwise return it.
+	Err error
+}
+
+func (e *DomainNotAllowedError) Error() string {
+	return fmt.Sprintf("%v (bot %d allows only the domains %s in its allowDomains: add %d there first)", e.Err, e.BotID, joinIDs(e.AllowDomains), e.DomainID)
+}
+
+func (e *DomainNotAllowedError) Unwrap() error { return e.Err }
+
+func joinIDs(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ", ")
+}
 
 func codeAndDescription(code, desc string) string {
 	switch {
@@ -70,24 +114,6 @@ func withHint(msg, hint string) string {
 		msg += "."
 	}
 	return msg + " " + hint
-}
-
-// tokenErrorHint says what to check for an OAuth error code.
-func tokenErrorHint(code, grantType string, scopes []string) string {
-	switch code {
-	case "invalid_client":
-		return "Check client_id and client_secret: both must belong to the same app in the LINE WORKS Developer Console (API 2.0)."
-	case "invalid_scope":
-		return fmt.Sprintf("Every requested scope (%s) must be enabled for the app in the Developer Console (API 2.0 > the app > OAuth Scopes); a newly enabled scope can take a few minutes to take effect.", strings.Join(scopes, " "))
-	case "invalid_grant":
-		if grantType == "refresh_token" {
-			return "The refresh token is unknown, expired (they last 90 days), revoked, or was replaced by an earlier refresh when the app rotates refresh tokens."
-		}
-		return "The JWT assertion was refused. Check that service_account_id belongs to this app, that private_key is the key issued for this app, and that this machine's clock is correct: iat may not be in the future and exp may not be past."
-	case "unsupported_grant_type", "invalid_request":
-		return "This is likely a provider bug or an endpoint that is not LINE WORKS's token endpoint; check auth_endpoint."
-	}
-	return ""
 }
 
 // parseTokenError reads an OAuth error body. A body that is not the expected
@@ -124,59 +150,4 @@ func parseAPIError(resp *http.Response, body []byte) *APIError {
 		apiErr.Description = summarizeBody(body, secrets...)
 	}
 	return apiErr
-}
-
-// serviceTextLimit bounds what of the service's own words an error quotes.
-const serviceTextLimit = 300
-
-// jwtShape matches a JWT, whatever produced it.
-var jwtShape = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*`)
-
-// serviceText makes text from the service fit for an error message: secrets
-// and anything shaped like a JWT are taken out, control characters (which
-// could rewrite a terminal) become spaces, runs of blanks one space, and it
-// is cut to serviceTextLimit bytes.
-func serviceText(s string, secrets []string) string {
-	s = redact(strings.ToValidUTF8(s, "\uFFFD"), secrets)
-	s = jwtShape.ReplaceAllString(s, "[redacted JWT]")
-	s = strings.Join(strings.Fields(strings.Map(printable, s)), " ")
-	// Again, in the form the secret takes once blanks are collapsed.
-	s = redact(s, secrets)
-	if len(s) > serviceTextLimit {
-		cut := serviceTextLimit
-		for !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
-func redact(s string, secrets []string) string {
-	for _, secret := range secrets {
-		if len(secret) < 4 {
-			continue // too short to tell from ordinary words
-		}
-		s = strings.ReplaceAll(s, secret, "[redacted]")
-		if flat := strings.Join(strings.Fields(strings.Map(printable, secret)), " "); flat != secret && len(flat) >= 4 {
-			s = strings.ReplaceAll(s, flat, "[redacted]")
-		}
-	}
-	return s
-}
-
-func printable(r rune) rune {
-	if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
-		return ' '
-	}
-	return r
-}
-
-// summarizeBody keeps an unexpected error body short and printable, without
-// secrets.
-func summarizeBody(body []byte, secrets ...string) string {
-	if !utf8.Valid(body) {
-		return fmt.Sprintf("(%d bytes of non-text body)", len(body))
-	}
-	return serviceText(string(body), secrets)
 }

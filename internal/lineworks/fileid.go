@@ -7,25 +7,14 @@ import (
 	"strings"
 )
 
-var (
-	// A file ID is dot-separated words, e.g. jp1.1628695315008671000.1628781715.0.1000001.0.0.0.
-	// Nothing else is accepted, so no ID can climb to another path ("..", "/").
-	fileIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$`)
-	botIDPattern  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-)
+// A file ID is dot-separated words, e.g. jp1.1628695315008671000.1628781715.0.1000001.0.0.0.
+// Nothing else is accepted, so no ID can climb to another path ("..", "/").
+var fileIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$`)
 
 // ValidateFileID checks that id has the shape of a LINE WORKS file ID.
 func ValidateFileID(id string) error {
 	if !fileIDPattern.MatchString(id) {
 		return fmt.Errorf("%q is not a LINE WORKS file ID: expected words of letters, digits, '-' or '_' separated by single dots, such as jp1.1628695315008671000.1628781715.0.1000001.0.0.0 (no '/', no '..')", id)
-	}
-	return nil
-}
-
-// ValidateBotID checks that id has the shape of a LINE WORKS bot ID.
-func ValidateBotID(id string) error {
-	if !botIDPattern.MatchString(id) {
-		return fmt.Errorf("%q is not a LINE WORKS bot ID: expected up to 64 letters, digits, '-' or '_', such as 2000001", id)
 	}
 	return nil
 }
@@ -49,17 +38,4 @@ func AttachmentURL(storageEndpoint, fileID string) (string, error) {
 func attachmentURL(storage *url.URL, fileID string) *url.URL {
 	region, rest, _ := strings.Cut(fileID, ".")
 	return joinEscaped(storage, "k", "emsg", "r", region, rest, "")
-}
-
-// joinEscaped appends path segments to base, escaping each one, so that no
-// segment can add another level to the path.
-func joinEscaped(base *url.URL, segments ...string) *url.URL {
-	u := *base
-	p, raw := u.Path, u.EscapedPath()
-	for _, s := range segments {
-		p += "/" + s
-		raw += "/" + url.PathEscape(s)
-	}
-	u.Path, u.RawPath = p, raw
-	return &u
 }

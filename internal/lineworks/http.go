@@ -1,27 +1,37 @@
 package lineworks
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// maxServerWait caps how long a 429's rateLimit-reset or Retry-After may make
-// a request wait: LINE WORKS limits are per minute.
-const maxServerWait = 65 * time.Second
-
-// maxErrorBody bounds how much of an error response is read.
-const maxErrorBody = 64 << 10
+// Bounds on what is read of a response body. An error body is only quoted
+// (and cut short), so little of it is needed. A success body is decoded
+// whole, so the bound must admit the largest answer the API sends: a
+// GET /bots page of 100 bots, each with up to six photo URLs of up to 1,000
+// characters and six names of up to 100. With every character escaped by
+// the JSON encoder (\u0026 is six bytes; a name character outside the BMP,
+// twelve) that is about 44 KB a bot and 4.4 MB a page. 8 MiB leaves room
+// for fields the API may add and still bounds the memory an answer takes.
+const (
+	maxErrorBody   = 64 << 10
+	maxSuccessBody = 8 << 20
+)
 
 func newHTTPClient(cfg *Config) *retryablehttp.Client {
 	transport := cfg.Transport
 	if transport == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		t := &http.Transport{Proxy: http.ProxyFromEnvironment} // if a program replaced the default
+		if def, ok := http.DefaultTransport.(*http.Transport); ok {
+			t = def.Clone()
+		}
 		// Bounds the wait for headers only; a body that keeps flowing is never cut
 		// (http.Client.Timeout would cut long downloads). Stalls are bounded by
 		// stallReader.
@@ -69,22 +79,34 @@ func redactedURL(req *http.Request) string {
 	return u.String()
 }
 
-// backoff honours LINE WORKS's rateLimit-reset (seconds until the limit resets)
-// and Retry-After; otherwise it backs off exponentially.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if s, err := strconv.ParseInt(resp.Header.Get("rateLimit-reset"), 10, 64); err == nil && s >= 0 {
-			wait := time.Duration(s) * time.Second
-			if s > 1_000_000_000 { // an epoch timestamp rather than a delay
-				wait = time.Until(time.Unix(s, 0))
-			}
-			return min(max(wait, minWait), maxServerWait)
-		}
-		if resp.Header.Get("Retry-After") != "" {
-			return min(retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp), maxServerWait)
-		}
+// readBody reads a whole success body and closes it. A body longer than
+// maxSuccessBody is an error that says so, rather than JSON cut short.
+func readBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxSuccessBody+1))
+	if err != nil {
+		return nil, err
 	}
-	return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+	if len(b) > maxSuccessBody {
+		return nil, fmt.Errorf("the answer is longer than %d bytes, more than any LINE WORKS answer; check the endpoint", maxSuccessBody)
+	}
+	return b, nil
+}
+
+// decodeJSON reads a success body (see readBody) and decodes its first JSON
+// value into v.
+func decodeJSON(resp *http.Response, v any) error {
+	b, err := readBody(resp)
+	if err != nil {
+		return err
+	}
+	return json.NewDecoder(bytes.NewReader(b)).Decode(v)
+}
+
+// drain discards a small body so the connection can be reused.
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
 }
 
 // readErrorBody reads a bounded error body and closes it.

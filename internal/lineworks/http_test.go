@@ -3,6 +3,10 @@ package lineworks
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
@@ -81,5 +85,20 @@ func TestDefaultUserAgent(t *testing.T) {
 	}
 	if got := f.emu.Requests.All()[0].Header.Get("User-Agent"); got != DefaultUserAgent {
 		t.Fatalf("User-Agent %q, want %q", got, DefaultUserAgent)
+	}
+}
+
+// A success body longer than any LINE WORKS answer is refused with an error
+// that says so, not decoded from a truncated prefix ("unexpected EOF").
+func TestAnAnswerLongerThanAnyLINEWORKSAnswerIsRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"botId":2000001,"botName":"`+strings.Repeat("x", maxSuccessBody)+`"}`)
+	}))
+	defer srv.Close()
+	c := newFixture(t).client(t, func(cfg *Config) { cfg.APIEndpoint, cfg.AccessToken = srv.URL+"/v1.0", "configured" })
+	_, err := c.GetBot(context.Background(), 2000001)
+	if err == nil || !strings.Contains(err.Error(), "longer than 8388608 bytes") {
+		t.Fatalf("err = %v", err)
 	}
 }

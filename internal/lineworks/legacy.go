@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -216,11 +215,6 @@ func parseLegacyError(status int, body []byte, secrets ...string) *LegacyError {
 // expired", documented), or a message about the future.
 func (e *LegacyError) timeGrounds() bool {
 	return e.Code == "31" || strings.Contains(strings.ToLower(e.Message), "future") || strings.Contains(strings.ToLower(e.Message), "expired")
-}
-
-func decodeJSON(resp *http.Response, v any) error {
-	defer resp.Body.Close()
-	return json.NewDecoder(io.LimitReader(resp.Body, maxErrorBody)).Decode(v)
 }
 
 // LegacyIDs returns the API ID and server ID an API 1.0 call uses: the given

@@ -7,12 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"net/http"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -85,7 +81,11 @@ func (c *Client) shared(ctx context.Context, key string, issue func(context.Cont
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return r.Val.(*Token), nil
+		tok, ok := r.Val.(*Token)
+		if !ok {
+			return nil, fmt.Errorf("issuing a token: got a %T, want a *Token: a bug in this client", r.Val)
+		}
+		return tok, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -299,17 +299,6 @@ func (c *Client) postForm(ctx context.Context, target string, form url.Values) (
 	return c.do(req)
 }
 
-// statusHint explains a failure the service did not explain itself.
-func statusHint(status, retries int) string {
-	switch {
-	case status == http.StatusTooManyRequests:
-		return fmt.Sprintf("LINE WORKS kept answering 429 Too Many Requests after %d retries: the API's per-minute rate limit is exhausted; try again later or lower Terraform's -parallelism.", retries)
-	case status >= 500:
-		return fmt.Sprintf("LINE WORKS kept failing after %d retries; try again later.", retries)
-	}
-	return ""
-}
-
 // warnClock logs when the service's clock and this machine's are more than
 // clockTolerance apart: nothing failed yet, but assertions will.
 func (c *Client) warnClock(ctx context.Context, offset time.Duration, dated bool) {
@@ -363,49 +352,3 @@ func (tr tokenResponse) token(issuedAt time.Time) *Token {
 	}
 	return tok
 }
-
-// readBody reads a bounded success body and closes it.
-func readBody(resp *http.Response) ([]byte, error) {
-	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-}
-
-// seconds decodes a duration in seconds sent as a JSON number or string:
-// LINE WORKS sends expires_in as "86400" in practice, some clients see 86400.
-// Fractions are dropped; null, "" and absence mean unknown (0); more than
-// maxExpiresIn is capped there. Anything else, negative and non-finite
-// numbers included, is an error.
-type seconds int64
-
-// secondsError reports an unusable expires_in without quoting it.
-type secondsError struct{ what string }
-
-func (e *secondsError) Error() string { return "expires_in " + e.what }
-
-func (s *seconds) UnmarshalJSON(b []byte) error {
-	text := string(b)
-	if unquoted, err := strconv.Unquote(text); err == nil && strings.HasPrefix(text, `"`) {
-		text = strings.TrimSpace(unquoted)
-	}
-	if text == "" || text == "null" {
-		*s = 0
-		return nil
-	}
-	if !numeral.MatchString(text) {
-		return &secondsError{"is neither a number nor a numeric string"}
-	}
-	f, err := strconv.ParseFloat(text, 64)
-	switch {
-	case err != nil && !errors.Is(err, strconv.ErrRange):
-		return &secondsError{"is not a number"}
-	case f < 0 || math.IsInf(f, -1):
-		return &secondsError{"is negative"}
-	case f > maxExpiresIn.Seconds() || math.IsInf(f, 1):
-		f = maxExpiresIn.Seconds()
-	}
-	*s = seconds(f)
-	return nil
-}
-
-// numeral is a JSON number: no NaN, Inf, hex or leading plus.
-var numeral = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
@@ -278,5 +281,140 @@ func (expectEmptyPlanButOpens) CheckPlan(_ context.Context, req plancheck.CheckP
 	}
 	if len(errs) > 0 {
 		resp.Error = fmt.Errorf("the plan after apply was not empty: %w", errors.Join(errs...))
+	}
+}
+
+// client is a client of the emulated tenant, for setting it up.
+func (e *accEnv) client(t *testing.T) *lineworks.Client {
+	t.Helper()
+	c, err := lineworks.New(lineworks.Config{
+		ClientID:         testClientID,
+		ClientSecret:     testClientSecret,
+		ServiceAccountID: testAccount,
+		PrivateKey:       lineworkstest.TestKey(0),
+		AuthEndpoint:     e.emu.AuthURL(),
+		APIEndpoint:      e.emu.APIURL(),
+		StorageEndpoint:  e.emu.StorageURL(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// legacyProvider is a provider block for API 1.0: the server's own key,
+// API ID and server ID, and the consumer key.
+func (e *accEnv) legacyProvider(t *testing.T) string {
+	t.Helper()
+	key := lineworkstest.TestKey(1)
+	e.emu.Legacy.RegisterServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &key.PublicKey})
+	e.emu.Legacy.RegisterConsumer(lineworkstest.LegacyConsumer{APIID: testAPIID, ConsumerKey: testConsumerKey})
+	keyPath := filepath.Join(t.TempDir(), "server.key")
+	// The API 1.0 guide's key shape: a PKCS#8 body under an RSA label.
+	if err := os.WriteFile(keyPath, lineworkstest.PKCS8UnderRSALabelPEM(key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("provider \"lineworks\" {\n  api_id = %q\n  server_id = %q\n  consumer_key = %q\n  private_key_path = %q\n%s\n}\n",
+		testAPIID, testServerID, testConsumerKey, keyPath, e.endpoints())
+}
+
+// providerWithKey is a provider block whose private key is given inline.
+func (e *accEnv) providerWithKey(keyPEM string, extra ...string) string {
+	return fmt.Sprintf(`
+provider "lineworks" {
+  client_id          = %q
+  client_secret      = %q
+  service_account_id = %q
+  private_key        = <<-EOT
+%s
+  EOT
+%s
+%s
+}
+`, testClientID, testClientSecret, testAccount, strings.TrimSpace(keyPEM), e.endpoints(), strings.Join(extra, "\n"))
+}
+
+// expectRegistrations checks the emulator's registrations of bot *id.
+func (e *accEnv) expectRegistrations(id *int64, want ...lineworkstest.BotDomain) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got := e.emu.Bots.Domains(*id)
+		slices.SortFunc(got, func(a, b lineworkstest.BotDomain) int { return int(a.DomainID - b.DomainID) })
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("the emulator holds the registrations %+v, want %+v", got, want)
+		}
+		return nil
+	}
+}
+
+// newBotEnv is an accEnv whose tenant has the domains and users above.
+func newBotEnv(t *testing.T) *accEnv {
+	t.Helper()
+	env := newAccEnv(t)
+	env.emu.Directory.AddDomains(testDomain2, testDomain3)
+	env.emu.Directory.AddUsers(append(slices.Clone(testUsers[1:]), testSubs...)...)
+	return env
+}
+
+// botTest runs steps and checks that destroying them left no bot behind.
+func (e *accEnv) botTest(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		CheckDestroy: func(*terraform.State) error {
+			if bots := e.emu.Bots.List(); len(bots) != 0 {
+				return fmt.Errorf("%d bots left at the emulator after destroy", len(bots))
+			}
+			return nil
+		},
+		Steps: steps,
+	})
+}
+
+// emuBot is the bot as the emulator holds it, or an error.
+func (e *accEnv) emuBot(id int64) (lineworkstest.Bot, error) {
+	b, ok := e.emu.Bots.Get(id)
+	if !ok {
+		return b, fmt.Errorf("the emulator has no bot %d", id)
+	}
+	return b, nil
+}
+
+// botRequests are the recorded requests with method to /bots/{id}.
+func (e *accEnv) botRequests(method string, id int64) []lineworkstest.Request {
+	var out []lineworkstest.Request
+	for _, r := range e.emu.Requests.All() {
+		if r.Host == lineworkstest.HostAPI && r.Method == method && r.Path == fmt.Sprintf("/v1.0/bots/%d", id) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// expectPatch checks that exactly one PATCH reached bot *id since the last
+// ResetRequests, no PUT, and that its body had exactly want (JSON values).
+func (e *accEnv) expectPatch(id *int64, want map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if puts := e.botRequests("PUT", *id); len(puts) != 0 {
+			return fmt.Errorf("%d PUTs, want none", len(puts))
+		}
+		patches := e.botRequests("PATCH", *id)
+		if len(patches) != 1 {
+			return fmt.Errorf("%d PATCHes, want 1", len(patches))
+		}
+		var body map[string]json.RawMessage
+		if err := json.Unmarshal(patches[0].Body, &body); err != nil {
+			return fmt.Errorf("PATCH body %q: %w", patches[0].Body, err)
+		}
+		got := slices.Sorted(maps.Keys(body))
+		if keys := slices.Sorted(maps.Keys(want)); !slices.Equal(got, keys) {
+			return fmt.Errorf("PATCH sent %v, want only the changed fields %v", got, keys)
+		}
+		for k, v := range want {
+			if !jsonEqual(body[k], []byte(v)) {
+				return fmt.Errorf("PATCH %s = %s, want %s", k, body[k], v)
+			}
+		}
+		return nil
 	}
 }

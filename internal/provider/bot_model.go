@@ -1,20 +1,14 @@
 package provider
 
-// What the lineworks_bot resource and data source share: the model, its
-// conversions to and from the client's types, and the bot ID's shape.
+// What the lineworks_bot resource and data source share: the model and its
+// conversions to and from the client's types.
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"maps"
 	"slices"
-	"strconv"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
@@ -42,32 +36,6 @@ type botModel struct {
 	CreatedTime       types.String `tfsdk:"created_time"`
 	ModifiedTime      types.String `tfsdk:"modified_time"`
 }
-
-// validateNumericBotID checks a bot ID as the bot management API takes it:
-// a positive decimal number (an int64 in the API).
-func validateNumericBotID(s string) error {
-	if n, err := strconv.ParseInt(s, 10, 64); err != nil || n <= 0 || strconv.FormatInt(n, 10) != s {
-		return fmt.Errorf("%q is not a LINE WORKS bot ID: expected the bot's number in decimal digits, such as 2000001", s)
-	}
-	return nil
-}
-
-// botIDValidator is the plan-time check of a bot_id argument.
-var botIDValidator = clientValidator{"LINE WORKS bot ID", validateNumericBotID}
-
-// parseBotID converts a bot_id to the number the API uses, with an error on
-// the attribute at p when it is not one.
-func parseBotID(s string, p path.Path, diags *diag.Diagnostics) (int64, bool) {
-	if err := validateNumericBotID(s); err != nil {
-		diags.AddAttributeError(p, "Invalid LINE WORKS bot ID", err.Error()+".")
-		return 0, false
-	}
-	n, _ := strconv.ParseInt(s, 10, 64)
-	return n, true
-}
-
-// formatBotID is the bot_id of a bot.
-func formatBotID(id int64) string { return strconv.FormatInt(id, 10) }
 
 // settings is the bot as the model configures it: the body of a create or a
 // full replace. Null optional values are left out.
@@ -210,34 +178,6 @@ func (m *botModel) setBot(ctx context.Context, b *lineworks.Bot, diags *diag.Dia
 	m.ModifiedTime = optionalTime(b.ModifiedTime)
 }
 
-// optionalTime is null for the zero time.
-func optionalTime(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(formatTime(t))
-}
-
-// stringsOf is a set's strings, sorted; nil when the set is null or unknown.
-func stringsOf(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
-	return elementsOf[string](ctx, s, diags)
-}
-
-// int64sOf is a set's numbers, sorted; nil when the set is null or unknown.
-func int64sOf(ctx context.Context, s types.Set, diags *diag.Diagnostics) []int64 {
-	return elementsOf[int64](ctx, s, diags)
-}
-
-func elementsOf[T cmp.Ordered](ctx context.Context, s types.Set, diags *diag.Diagnostics) []T {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	var out []T
-	diags.Append(s.ElementsAs(ctx, &out, false)...)
-	slices.Sort(out)
-	return out
-}
-
 // The i18n lists are never nil, so that a patch sends [] to clear them; a
 // create leaves empty ones out (omitempty).
 
@@ -291,56 +231,4 @@ func i18nPhotoURLs(values []languageValue) []lineworks.I18nPhotoURL {
 		out = append(out, lineworks.I18nPhotoURL{Language: v.language, PhotoURL: v.value})
 	}
 	return out
-}
-
-// stringSet is values as a set. No values give an empty set when prior is
-// one, and null otherwise.
-func stringSet(ctx context.Context, prior types.Set, values []string, diags *diag.Diagnostics) types.Set {
-	return setOf(ctx, types.StringType, prior, values, diags)
-}
-
-// int64Set is values as a set. No values give an empty set when prior is
-// one, and null otherwise (for allow_domains: every domain).
-func int64Set(ctx context.Context, prior types.Set, values []int64, diags *diag.Diagnostics) types.Set {
-	return setOf(ctx, types.Int64Type, prior, values, diags)
-}
-
-func setOf[T any](ctx context.Context, elem attr.Type, prior types.Set, values []T, diags *diag.Diagnostics) types.Set {
-	if len(values) == 0 && !keepEmpty(prior) {
-		return types.SetNull(elem)
-	}
-	if values == nil {
-		values = []T{}
-	}
-	s, d := types.SetValueFrom(ctx, elem, values)
-	diags.Append(d...)
-	return s
-}
-
-// stringMap is values as a map. No values give an empty map when prior is
-// one, and null otherwise.
-func stringMap(ctx context.Context, prior types.Map, values map[string]string, diags *diag.Diagnostics) types.Map {
-	if len(values) == 0 && !keepEmpty(prior) {
-		return types.MapNull(types.StringType)
-	}
-	m, d := types.MapValueFrom(ctx, types.StringType, values)
-	diags.Append(d...)
-	return m
-}
-
-// keepEmpty reports whether prior is a known, empty collection.
-func keepEmpty(prior interface {
-	IsNull() bool
-	IsUnknown() bool
-}) bool {
-	if prior.IsNull() || prior.IsUnknown() {
-		return false
-	}
-	switch v := prior.(type) {
-	case types.Set:
-		return len(v.Elements()) == 0
-	case types.Map:
-		return len(v.Elements()) == 0
-	}
-	return false
 }

@@ -118,19 +118,6 @@ func TestParseBotDomainID(t *testing.T) {
 	}
 }
 
-func TestValidateNumericBotID(t *testing.T) {
-	for _, ok := range []string{"1", "2000001", "9223372036854775807"} {
-		if err := validateNumericBotID(ok); err != nil {
-			t.Errorf("%q: %v", ok, err)
-		}
-	}
-	for _, bad := range []string{"", "0", "-1", "+1", "01", "2000001 ", "9223372036854775808", "bot", "1e6", "../1"} {
-		if err := validateNumericBotID(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-}
-
 // What the service returns as empty stays as the configuration wrote it:
 // `[]` or `{}` stays empty, a left-out argument stays null.
 func TestSetBotKeepsEmptyAsConfigured(t *testing.T) {

@@ -89,15 +89,15 @@ func (d *botDataSource) Configure(_ context.Context, req datasource.ConfigureReq
 func (d *botDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m botModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !d.data.apiReady(&resp.Diagnostics) {
+	ctx, ok := d.data.begin(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = d.data.logContext(ctx)
 	client := d.data.client
 
 	var botID int64
 	if !m.BotID.IsNull() {
-		id, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+		id, ok := botIDOf(m.BotID, &resp.Diagnostics)
 		if !ok {
 			return
 		}

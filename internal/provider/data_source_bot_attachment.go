@@ -64,21 +64,12 @@ func (d *botAttachmentDataSource) Metadata(_ context.Context, req datasource.Met
 
 func (d *botAttachmentDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Downloads a file a user sent a bot (`GET /bots/{botId}/attachments/{fileId}`), to `output_path` or inline as `content_base64`.\n\n" +
-			"The API answers `302` with the file's address on a storage host of another domain, which wants the same `Authorization: Bearer` header; " +
-			"HTTP clients drop that header when a redirect leaves the original domain, so the storage host answers `401 Authentication failed.`. " +
-			"This data source follows the redirect itself, sending the token only to LINE WORKS hosts (`worksmobile.com`, `worksapis.com`) or configured endpoints, " +
-			"and when the API answers `401`, redirects where the token may not go (another domain, or plain `http://`), or the storage host refuses the redirect, " +
-			"it falls back to the storage URL derived from the file ID (see the `attachment_url` function). " +
-			"A `401` there too makes it issue a new token once and try again.\n\n" +
-			"Data sources are read during `terraform plan`: **`plan` already downloads the file and writes `output_path`**. " +
-			"Files sent to a bot are kept about 24 hours; a file that is gone fails with an error that says so. " +
-			"One access token serves every attachment read by a provider block in a run, and parallel reads run in parallel.",
+		MarkdownDescription: "Downloads a file a user sent a bot (`GET /bots/{botId}/attachments/{fileId}`), to `output_path` or inline as `content_base64`.",
 		Attributes: map[string]schema.Attribute{
 			"bot_id": schema.StringAttribute{
 				MarkdownDescription: "The bot's ID, such as `2000001`.",
 				Required:            true,
-				Validators:          []validator.String{clientValidator{"LINE WORKS bot ID", lineworks.ValidateBotID}},
+				Validators:          []validator.String{botIDValidator},
 			},
 			"file_id": schema.StringAttribute{
 				MarkdownDescription: "The file ID from the bot's callback (`content.fileId`), such as `jp1.1628695315008671000.1628781715.0.1000001.0.0.0`.",
@@ -147,10 +138,10 @@ func (d *botAttachmentDataSource) Configure(_ context.Context, req datasource.Co
 func (d *botAttachmentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m botAttachmentModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !d.data.apiReady(&resp.Diagnostics) {
+	ctx, ok := d.data.begin(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = d.data.logContext(ctx)
 	client := d.data.client
 	botID, fileID := m.BotID.ValueString(), m.FileID.ValueString()
 

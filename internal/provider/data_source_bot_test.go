@@ -12,26 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
-	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
-
-// client is a client of the emulated tenant, for setting it up.
-func (e *accEnv) client(t *testing.T) *lineworks.Client {
-	t.Helper()
-	c, err := lineworks.New(lineworks.Config{
-		ClientID:         testClientID,
-		ClientSecret:     testClientSecret,
-		ServiceAccountID: testAccount,
-		PrivateKey:       lineworkstest.TestKey(0),
-		AuthEndpoint:     e.emu.AuthURL(),
-		APIEndpoint:      e.emu.APIURL(),
-		StorageEndpoint:  e.emu.StorageURL(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 func TestAccBotDataSource(t *testing.T) {
 	env := newBotEnv(t)

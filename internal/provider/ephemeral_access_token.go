@@ -58,9 +58,7 @@ func (r *accessTokenEphemeralResource) Metadata(_ context.Context, req ephemeral
 func (r *accessTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Issues a LINE WORKS API 2.0 access token with the service-account JWT grant (or, given `refresh_token`, the refresh-token grant). " +
-			"The token is never written to the plan or the state; hand it to a second `lineworks` provider block through `access_token`, or to any other provider or provisioner that takes ephemeral values.\n\n" +
-			"Terraform opens ephemeral resources in every phase that needs them, plan and apply each, in a fresh provider process, so a run usually issues one token per phase. " +
-			"Within one provider process the token is shared with everything else that needs one for the same scopes. Requires Terraform 1.10 or later.",
+			"The token is never written to the plan or the state; hand it to a second `lineworks` provider block through `access_token`, or to any other provider or provisioner that takes ephemeral values.",
 		Attributes: map[string]schema.Attribute{
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "Scopes to issue the token for, such as `[\"bot\", \"bot.message\"]`; each must be enabled for the app in the Developer Console. " +

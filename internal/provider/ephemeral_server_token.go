@@ -44,10 +44,7 @@ func (r *serverTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.Sch
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "**Legacy API 1.0** (retired by LINE WORKS on 30 April 2023). Issues a server token of the \"ID registration\" type, as the API 1.0 authentication guide describes: " +
 			"a JWT with `iss` = the server ID, `iat` and `exp` (30 minutes later) and no `sub`, signed RS256 with the provider's `private_key` (the key downloaded for that server ID), " +
-			"posted to `{auth_endpoint}/b/{api_id}/server/token`. Use it with the `consumerKey` header against `https://apis.worksmobile.com/{api_id}/…`.\n\n" +
-			"API 1.0 allows no clock skew: an `iat` ahead of the server's clock or an `exp` behind it is refused (code 31, \"jwt already expired\"), and the error says by how much this machine's clock is off. " +
-			"`iat` is back-dated 10 seconds, so a clock a few seconds ahead of the server's is accepted. A new server token invalidates the previous one, so within one provider process every use shares one token.\n\n" +
-			"The real service no longer answers API 1.0: every use emits a warning. New integrations should use `lineworks_access_token` (API 2.0); see the \"API 1.0 (legacy)\" guide. Requires Terraform 1.10 or later.",
+			"posted to `{auth_endpoint}/b/{api_id}/server/token`. Use it with the `consumerKey` header against `https://apis.worksmobile.com/{api_id}/…`.",
 		Attributes: map[string]schema.Attribute{
 			"api_id": schema.StringAttribute{
 				MarkdownDescription: "The domain's API ID. Defaults to the provider's `api_id`.",

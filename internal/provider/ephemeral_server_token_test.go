@@ -1,9 +1,6 @@
 package provider
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-
-	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
 const (
@@ -20,22 +15,6 @@ const (
 	testServerID    = "46c4f281f81148c9b846c59262ae5888"
 	testConsumerKey = "LQwDde6x8eV4ROOCOdSW"
 )
-
-// legacyProvider is a provider block for API 1.0: the server's own key,
-// API ID and server ID, and the consumer key.
-func (e *accEnv) legacyProvider(t *testing.T) string {
-	t.Helper()
-	key := lineworkstest.TestKey(1)
-	e.emu.Legacy.RegisterServer(lineworkstest.LegacyServer{APIID: testAPIID, ServerID: testServerID, PublicKey: &key.PublicKey})
-	e.emu.Legacy.RegisterConsumer(lineworkstest.LegacyConsumer{APIID: testAPIID, ConsumerKey: testConsumerKey})
-	keyPath := filepath.Join(t.TempDir(), "server.key")
-	// The API 1.0 guide's key shape: a PKCS#8 body under an RSA label.
-	if err := os.WriteFile(keyPath, lineworkstest.PKCS8UnderRSALabelPEM(key), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("provider \"lineworks\" {\n  api_id = %q\n  server_id = %q\n  consumer_key = %q\n  private_key_path = %q\n%s\n}\n",
-		testAPIID, testServerID, testConsumerKey, keyPath, e.endpoints())
-}
 
 func TestAccServerToken(t *testing.T) {
 	env := newAccEnv(t)

@@ -45,8 +45,7 @@ func (r *serviceAPITokenEphemeralResource) Schema(_ context.Context, _ ephemeral
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "**Legacy API 1.0** (retired by LINE WORKS on 30 April 2023). Refreshes a service API access token, as the API 1.0 authentication guide describes: " +
 			"`{auth_endpoint}/ba/{api_id}/service/token/refresh` with `client_id` = the service API consumer key and the `refresh_token` from an earlier authorization-code login. " +
-			"Failures come back as an `errorCode` (`107` parameter error, `502` issuing error, `99` unknown), each reported with what to check.\n\n" +
-			"The real service no longer answers API 1.0: every use emits a warning. New integrations should use `lineworks_access_token` with `refresh_token` (API 2.0); see the \"API 1.0 (legacy)\" guide. Requires Terraform 1.10 or later.",
+			"Failures come back as an `errorCode` (`107` parameter error, `502` issuing error, `99` unknown), each reported with what to check.",
 		Attributes: map[string]schema.Attribute{
 			"api_id": schema.StringAttribute{
 				MarkdownDescription: "The domain's API ID. Defaults to the provider's `api_id`.",

@@ -5,19 +5,12 @@ package provider
 
 import (
 	"context"
-	"crypto/rsa"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -34,25 +27,6 @@ var (
 	_ provider.Provider                       = (*lineworksProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*lineworksProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*lineworksProvider)(nil)
-)
-
-// Environment variables the provider falls back to. An empty variable counts as unset.
-const (
-	envClientID         = "LINEWORKS_CLIENT_ID"
-	envClientSecret     = "LINEWORKS_CLIENT_SECRET"
-	envServiceAccountID = "LINEWORKS_SERVICE_ACCOUNT_ID"
-	envPrivateKey       = "LINEWORKS_PRIVATE_KEY"
-	envPrivateKeyPath   = "LINEWORKS_PRIVATE_KEY_PATH"
-	envScopes           = "LINEWORKS_SCOPES"
-	envAccessToken      = "LINEWORKS_ACCESS_TOKEN"
-	envAuthEndpoint     = "LINEWORKS_AUTH_ENDPOINT"
-	envAPIEndpoint      = "LINEWORKS_API_ENDPOINT"
-	envStorageEndpoint  = "LINEWORKS_STORAGE_ENDPOINT"
-	envAPIID            = "LINEWORKS_API_ID"
-	envServerID         = "LINEWORKS_SERVER_ID"
-	envConsumerKey      = "LINEWORKS_CONSUMER_KEY"
-	envRequestTimeout   = "LINEWORKS_REQUEST_TIMEOUT"
-	envMaxRetries       = "LINEWORKS_MAX_RETRIES"
 )
 
 // lineworksProvider is the provider implementation.
@@ -205,7 +179,6 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		APIID:            stringSetting(m.APIID, envAPIID),
 		ServerID:         stringSetting(m.ServerID, envServerID),
 		ConsumerKey:      stringSetting(m.ConsumerKey, envConsumerKey),
-		MaxRetries:       lineworks.DefaultMaxRetries,
 		UserAgent:        userAgent(p.version, req.TerraformVersion),
 		Now:              p.now,
 		Logger:           tflogLogger{},
@@ -213,23 +186,8 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 
 	cfg.Scopes = scopesSetting(ctx, m.Scopes, &resp.Diagnostics)
 	cfg.PrivateKey = privateKeySetting(m, &resp.Diagnostics)
-
-	if raw := stringSetting(m.RequestTimeout, envRequestTimeout); raw != "" {
-		d, err := parseTimeout(raw)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout", fmt.Sprintf("%s (from request_timeout or %s).", err, envRequestTimeout))
-		}
-		cfg.RequestTimeout = d
-	}
-	if !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown() {
-		cfg.MaxRetries = int(m.MaxRetries.ValueInt64())
-	} else if raw := os.Getenv(envMaxRetries); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 0 || n > 10 {
-			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max retries", fmt.Sprintf("%s must be a whole number from 0 to 10, got %q.", envMaxRetries, raw))
-		}
-		cfg.MaxRetries = n
-	}
+	cfg.RequestTimeout = requestTimeoutSetting(m.RequestTimeout, &resp.Diagnostics)
+	cfg.MaxRetries = maxRetriesSetting(m.MaxRetries, &resp.Diagnostics)
 
 	if resp.Diagnostics.HasError() {
 		return
@@ -287,23 +245,6 @@ func (p *lineworksProvider) Functions(context.Context) []func() function.Functio
 	}
 }
 
-// addConfigErrors attaches each setting lineworks.New refused to its argument.
-func addConfigErrors(diags *diag.Diagnostics, err error) {
-	errs := []error{err}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = joined.Unwrap()
-	}
-	for _, e := range errs {
-		var se *lineworks.SettingError
-		if !errors.As(e, &se) {
-			diags.AddError("Invalid LINE WORKS provider configuration", e.Error())
-			continue
-		}
-		src := settingSources[se.Setting]
-		diags.AddAttributeError(path.Root(src.attr), "Invalid LINE WORKS endpoint", fmt.Sprintf("%s (from %s or %s).", se.Err, src.attr, src.env))
-	}
-}
-
 // userAgent names this provider and the Terraform running it, so that LINE
 // WORKS support and the user's proxies can tell where a request came from.
 func userAgent(providerVersion, terraformVersion string) string {
@@ -312,118 +253,4 @@ func userAgent(providerVersion, terraformVersion string) string {
 		ua += " Terraform/" + terraformVersion
 	}
 	return ua
-}
-
-// unknownSettings are the client settings configured from values Terraform
-// does not know in this phase.
-func unknownSettings(m providerModel) map[lineworks.Setting]bool {
-	unknown := map[lineworks.Setting]bool{}
-	for setting, v := range map[lineworks.Setting]types.String{
-		lineworks.SettingClientID:         m.ClientID,
-		lineworks.SettingClientSecret:     m.ClientSecret,
-		lineworks.SettingServiceAccountID: m.ServiceAccountID,
-		lineworks.SettingPrivateKey:       m.PrivateKey,
-		lineworks.SettingAPIID:            m.APIID,
-		lineworks.SettingServerID:         m.ServerID,
-		lineworks.SettingConsumerKey:      m.ConsumerKey,
-	} {
-		if v.IsUnknown() {
-			unknown[setting] = true
-		}
-	}
-	if m.PrivateKeyPath.IsUnknown() {
-		unknown[lineworks.SettingPrivateKey] = true
-	}
-	return unknown
-}
-
-// stringSetting is the configured value, else the environment variable's.
-// Unknown values (during validation) count as unset.
-func stringSetting(v types.String, env string) string {
-	if s := v.ValueString(); !v.IsUnknown() && s != "" {
-		return s
-	}
-	return os.Getenv(env)
-}
-
-func scopesSetting(ctx context.Context, v types.Set, diags *diag.Diagnostics) []string {
-	if !v.IsNull() && !v.IsUnknown() {
-		var scopes []string
-		diags.Append(v.ElementsAs(ctx, &scopes, false)...)
-		return lineworks.NormalizeScopes(scopes)
-	}
-	return lineworks.NormalizeScopes([]string{os.Getenv(envScopes)})
-}
-
-// privateKeySetting reads and parses the private key from private_key,
-// private_key_path or their environment variables, in that order.
-func privateKeySetting(m providerModel, diags *diag.Diagnostics) *rsa.PrivateKey {
-	var (
-		pemText []byte
-		attr    string
-		source  string
-	)
-	switch {
-	case !m.PrivateKey.IsUnknown() && m.PrivateKey.ValueString() != "":
-		pemText, attr, source = []byte(m.PrivateKey.ValueString()), "private_key", "private_key"
-	case !m.PrivateKeyPath.IsUnknown() && m.PrivateKeyPath.ValueString() != "":
-		attr, source = "private_key_path", "private_key_path"
-		pemText = readKeyFile(m.PrivateKeyPath.ValueString(), attr, diags)
-	case os.Getenv(envPrivateKey) != "" && os.Getenv(envPrivateKeyPath) != "":
-		diags.AddAttributeError(path.Root("private_key"), "Conflicting private key settings",
-			fmt.Sprintf("Both %s and %s are set; unset one of them.", envPrivateKey, envPrivateKeyPath))
-		return nil
-	case os.Getenv(envPrivateKey) != "":
-		pemText, attr, source = []byte(os.Getenv(envPrivateKey)), "private_key", envPrivateKey
-	case os.Getenv(envPrivateKeyPath) != "":
-		attr, source = "private_key_path", envPrivateKeyPath
-		pemText = readKeyFile(os.Getenv(envPrivateKeyPath), attr, diags)
-	default:
-		return nil
-	}
-	if pemText == nil {
-		return nil
-	}
-	key, err := lineworks.ParsePrivateKey(pemText)
-	if err != nil {
-		diags.AddAttributeError(path.Root(attr), "Invalid LINE WORKS private key", fmt.Sprintf("The key from %s cannot be used: %s.", source, err))
-		return nil
-	}
-	return key
-}
-
-func readKeyFile(name, attr string, diags *diag.Diagnostics) []byte {
-	if rest, ok := strings.CutPrefix(name, "~/"); ok {
-		if home, err := os.UserHomeDir(); err == nil {
-			name = filepath.Join(home, rest)
-		}
-	}
-	b, err := os.ReadFile(name)
-	if err != nil {
-		detail := err.Error()
-		if errors.Is(err, os.ErrNotExist) {
-			detail = fmt.Sprintf("%s does not exist: give the path of the private key file downloaded from the Developer Console", name)
-		}
-		diags.AddAttributeError(path.Root(attr), "Cannot read the LINE WORKS private key file", detail+".")
-		return nil
-	}
-	return b
-}
-
-func parseTimeout(raw string) (time.Duration, error) {
-	d, err := time.ParseDuration(raw)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q is not a positive duration such as 30s or 2m", raw)
-	}
-	return d, nil
-}
-
-func nonEmpty(values ...string) []string {
-	var out []string
-	for _, v := range values {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }

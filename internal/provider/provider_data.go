@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
@@ -46,11 +47,9 @@ func (d *providerData) holdForRevoke(token string) string {
 }
 
 func (d *providerData) takeForRevoke(handle string) (string, bool) {
-	token, ok := d.revocable.LoadAndDelete(handle)
-	if !ok {
-		return "", false
-	}
-	return token.(string), true
+	token, _ := d.revocable.LoadAndDelete(handle)
+	s, ok := token.(string) // false when the handle is unknown
+	return s, ok
 }
 
 // Field keys whose values are never logged, and shapes of secrets that are
@@ -85,54 +84,6 @@ func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) 
 	tflog.Warn(ctx, msg, fields)
 }
 
-// settingSource is where a client setting comes from: a provider argument
-// and its environment variable.
-type settingSource struct {
-	attr, env string
-	// where overrides the generated "set it here" wording.
-	where string
-}
-
-func (s settingSource) whereToSet() string {
-	if s.where != "" {
-		return s.where
-	}
-	return s.attr + " in the provider block or the " + s.env + " environment variable"
-}
-
-var settingSources = map[lineworks.Setting]settingSource{
-	lineworks.SettingClientID:         {attr: "client_id", env: envClientID},
-	lineworks.SettingClientSecret:     {attr: "client_secret", env: envClientSecret},
-	lineworks.SettingServiceAccountID: {attr: "service_account_id", env: envServiceAccountID},
-	lineworks.SettingPrivateKey: {attr: "private_key", env: envPrivateKey,
-		where: "private_key or private_key_path in the provider block, or the " + envPrivateKey + " or " + envPrivateKeyPath + " environment variable"},
-	lineworks.SettingAPIID:           {attr: "api_id", env: envAPIID},
-	lineworks.SettingServerID:        {attr: "server_id", env: envServerID},
-	lineworks.SettingConsumerKey:     {attr: "consumer_key", env: envConsumerKey},
-	lineworks.SettingAuthEndpoint:    {attr: "auth_endpoint", env: envAuthEndpoint},
-	lineworks.SettingAPIEndpoint:     {attr: "api_endpoint", env: envAPIEndpoint},
-	lineworks.SettingStorageEndpoint: {attr: "storage_endpoint", env: envStorageEndpoint},
-}
-
-// addClientError turns an error from the client into a diagnostic. A missing
-// setting says where to set it, or that Terraform does not know it yet;
-// anything else keeps the service's own words.
-func (d *providerData) addClientError(diags *diag.Diagnostics, summary string, err error) {
-	var missing *lineworks.MissingSettingError
-	if !errors.As(err, &missing) {
-		diags.AddError(summary, err.Error())
-		return
-	}
-	if d.unknown[missing.Setting] {
-		diags.AddError(fmt.Sprintf("LINE WORKS setting not known yet: %s", missing.Setting),
-			fmt.Sprintf("%s comes from a value Terraform does not know during this phase, and %s needs it now. "+
-				"Set it from a value known during plan: a literal, a variable, or an ephemeral value.", missing.Setting, missing.Operation))
-		return
-	}
-	diags.AddError(fmt.Sprintf("Missing LINE WORKS setting: %s", missing.Setting),
-		fmt.Sprintf("%s is not set, and %s needs it. Set %s.", missing.Setting, missing.Operation, settingSources[missing.Setting].whereToSet()))
-}
-
 // apiReady reports whether API calls may be made in this phase: not while
 // access_token comes from a value Terraform does not know yet, since the
 // client must not fall back to issuing a token of its own.
@@ -144,6 +95,40 @@ func (d *providerData) apiReady(diags *diag.Diagnostics) bool {
 		return false
 	}
 	return true
+}
+
+// begin starts an operation that calls LINE WORKS, so that each CRUD method
+// reads as its own steps. It reports false when diags already holds an
+// error (reading the plan, state or configuration failed) or when the API
+// may not be called in this phase (apiReady); otherwise it returns ctx with
+// every secret of the provider masked in the log.
+func (d *providerData) begin(ctx context.Context, diags *diag.Diagnostics) (context.Context, bool) {
+	if diags.HasError() || !d.apiReady(diags) {
+		return ctx, false
+	}
+	return d.logContext(ctx), true
+}
+
+// beginBot is begin for an operation on one bot: it also reads the bot_id
+// argument, with the error on bot_id when it is not a bot ID.
+func (d *providerData) beginBot(ctx context.Context, botID types.String, diags *diag.Diagnostics) (context.Context, int64, bool) {
+	ctx, ok := d.begin(ctx, diags)
+	if !ok {
+		return ctx, 0, false
+	}
+	id, ok := botIDOf(botID, diags)
+	return ctx, id, ok
+}
+
+// botIDOf reads a bot_id argument by lineworks.ParseBotID, with the error
+// on bot_id when it is not a bot ID.
+func botIDOf(v types.String, diags *diag.Diagnostics) (int64, bool) {
+	id, err := lineworks.ParseBotID(v.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("bot_id"), "Invalid LINE WORKS bot ID", err.Error()+".")
+		return 0, false
+	}
+	return id, true
 }
 
 // configuredData extracts providerData in a Configure method. It is nil

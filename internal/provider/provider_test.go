@@ -29,22 +29,6 @@ provider "echo" {
 resource "echo" "token" {}
 `
 
-// providerWithKey is a provider block whose private key is given inline.
-func (e *accEnv) providerWithKey(keyPEM string, extra ...string) string {
-	return fmt.Sprintf(`
-provider "lineworks" {
-  client_id          = %q
-  client_secret      = %q
-  service_account_id = %q
-  private_key        = <<-EOT
-%s
-  EOT
-%s
-%s
-}
-`, testClientID, testClientSecret, testAccount, strings.TrimSpace(keyPEM), e.endpoints(), strings.Join(extra, "\n"))
-}
-
 func TestAccProvider_everyKeyShapeWorks(t *testing.T) {
 	env := newAccEnv(t)
 	key := lineworkstest.TestKey(0)

@@ -62,14 +62,7 @@ var (
 func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A LINE WORKS bot (API 2.0 `/bots`): its name, photo and description, who administers it, which domains may use it, " +
-			"and where its callbacks go. " + botScopeNote + "\n\n" +
-			"A bot belongs to the tenant; to use it in a domain, register it there with `lineworks_bot_domain`. The Bot Secret that signs callbacks " +
-			"is issued by `lineworks_bot_secret`. Every limit LINE WORKS documents is checked at plan time.\n\n" +
-			"Changes are sent with `PATCH`, carrying only the changed fields. Removing `allow_domains` (back to every domain) or `default_rich_menu_id` " +
-			"cannot be expressed by a patch, so that update replaces the bot's settings as a whole with `PUT` (the bot keeps its ID). " +
-			"**Narrowing `allow_domains` makes LINE WORKS delete the bot's registrations in domains no longer listed**; see `lineworks_bot_domain`. " +
-			"A bot deleted outside Terraform is planned for creation again; a field changed outside Terraform shows as a change. " +
-			"A tenant holds at most 300 bots (10 on the Free plan).",
+			"and where its callbacks go. " + botScopeNote,
 		Attributes: map[string]schema.Attribute{
 			"bot_id": schema.StringAttribute{
 				MarkdownDescription: "The bot's ID assigned by LINE WORKS, such as `2000001`, in decimal digits. Feed it to `lineworks_bot_domain`, `lineworks_bot_secret` and `lineworks_bot_attachment`.",
@@ -217,10 +210,10 @@ func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m botModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
+	ctx, ok := r.data.begin(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	settings := m.settings(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -237,14 +230,10 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m botModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	bot, err := r.data.client.GetBot(ctx, botID)
 	if lineworks.IsNotFound(err) {
 		// Deleted outside Terraform: the next plan creates it again.
@@ -263,14 +252,10 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	var plan, state botModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(state.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, state.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	patch, changed, needReplace := plan.patch(ctx, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -305,22 +290,19 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m botModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	// A bot already gone counts as deleted (the client says so).
-	if err := r.data.client.DeleteBot(r.data.logContext(ctx), botID); err != nil {
+	if err := r.data.client.DeleteBot(ctx, botID); err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to delete the LINE WORKS bot", err)
 	}
 }
 
 // ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`.
 func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := validateNumericBotID(req.ID); err != nil {
+	if _, err := lineworks.ParseBotID(req.ID); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot", fmt.Sprintf("%s. Import a bot by its ID, as the Developer Console or `GET /bots` shows it.", err))
 		return
 	}

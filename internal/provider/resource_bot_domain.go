@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -55,11 +53,7 @@ func (r *botDomainResource) Metadata(_ context.Context, req resource.MetadataReq
 func (r *botDomainResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Registers a bot in a domain (`POST /bots/{botId}/domains/{domainId}`), so that the domain's members can use it. " +
-			"A bot is created for the tenant (`lineworks_bot`) and must be registered in each domain that uses it. " + botScopeNote + "\n\n" +
-			"**When the bot's `allow_domains` is narrowed, LINE WORKS deletes the registrations in the domains no longer listed.** " +
-			"The next plan shows such a registration gone and plans to create it again, which LINE WORKS refuses while the domain is not allowed: " +
-			"remove the `lineworks_bot_domain` together with the domain from `allow_domains`. " +
-			"Refer to the bot as `lineworks_bot.x.bot_id`, so that Terraform registers after the bot's `allow_domains` is updated and removes registrations before the bot is deleted.",
+			"A bot is created for the tenant (`lineworks_bot`) and must be registered in each domain that uses it. " + botScopeNote,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`{bot_id}/{domain_id}`, as `terraform import` takes it.",
@@ -101,18 +95,14 @@ func (r *botDomainResource) Configure(_ context.Context, req resource.ConfigureR
 func (r *botDomainResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m botDomainModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	domainID := m.DomainID.ValueInt64()
 	reg, err := r.data.client.RegisterBotDomain(ctx, botID, domainID, m.settings())
 	if err != nil {
-		r.addRegisterError(ctx, &resp.Diagnostics, botID, domainID, err)
+		r.addRegisterError(&resp.Diagnostics, err)
 		return
 	}
 	m.set(botID, reg)
@@ -122,14 +112,11 @@ func (r *botDomainResource) Create(ctx context.Context, req resource.CreateReque
 func (r *botDomainResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m botDomainModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	reg, err := r.data.client.GetBotDomain(r.data.logContext(ctx), botID, m.DomainID.ValueInt64())
+	reg, err := r.data.client.GetBotDomain(ctx, botID, m.DomainID.ValueInt64())
 	if lineworks.IsNotFound(err) {
 		// The registration or the bot is gone (deleted outside Terraform, or
 		// by LINE WORKS when allow_domains was narrowed).
@@ -147,14 +134,11 @@ func (r *botDomainResource) Read(ctx context.Context, req resource.ReadRequest, 
 func (r *botDomainResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m botDomainModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	reg, err := r.data.client.UpdateBotDomain(r.data.logContext(ctx), botID, m.DomainID.ValueInt64(), m.settings())
+	reg, err := r.data.client.UpdateBotDomain(ctx, botID, m.DomainID.ValueInt64(), m.settings())
 	if err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to update the LINE WORKS bot's domain registration", err)
 		return
@@ -166,15 +150,12 @@ func (r *botDomainResource) Update(ctx context.Context, req resource.UpdateReque
 func (r *botDomainResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m botDomainModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	// A registration or bot already gone counts as deleted (the client says so).
-	if err := r.data.client.DeleteBotDomain(r.data.logContext(ctx), botID, m.DomainID.ValueInt64()); err != nil {
+	if err := r.data.client.DeleteBotDomain(ctx, botID, m.DomainID.ValueInt64()); err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to remove the LINE WORKS bot from the domain", err)
 	}
 }
@@ -211,10 +192,12 @@ func botDomainID(botID, domainID int64) string {
 func parseBotDomainID(id string) (botID, domainID int64, err error) {
 	fail := fmt.Errorf("%q is not {bot_id}/{domain_id}: import a registration by the bot's ID and the domain's ID, both in decimal digits, such as 2000001/10000001", id)
 	bot, domain, ok := strings.Cut(id, "/")
-	if !ok || validateNumericBotID(bot) != nil {
+	if !ok {
 		return 0, 0, fail
 	}
-	botID, _ = strconv.ParseInt(bot, 10, 64)
+	if botID, err = lineworks.ParseBotID(bot); err != nil {
+		return 0, 0, fail
+	}
 	domainID, err = strconv.ParseInt(domain, 10, 64)
 	if err != nil || domainID <= 0 || strconv.FormatInt(domainID, 10) != domain {
 		return 0, 0, fail
@@ -225,23 +208,14 @@ func parseBotDomainID(id string) (botID, domainID int64, err error) {
 // addRegisterError explains a refused registration. LINE WORKS refuses a
 // domain the bot's allow_domains leaves out; when that is the cause, the
 // error says so on domain_id.
-func (r *botDomainResource) addRegisterError(ctx context.Context, diags *diag.Diagnostics, botID, domainID int64, err error) {
-	var apiErr *lineworks.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
-		if bot, getErr := r.data.client.GetBot(ctx, botID); getErr == nil && bot.AllowDomains != nil && !slices.Contains(bot.AllowDomains, domainID) {
-			diags.AddAttributeError(path.Root("domain_id"), "Domain not allowed for this LINE WORKS bot",
-				fmt.Sprintf("Bot %d allows only the domains %s in allow_domains, so it cannot be registered in domain %d (%s). "+
-					"Add %d to the bot's allow_domains, or remove this lineworks_bot_domain.", botID, joinInt64s(bot.AllowDomains), domainID, err, domainID))
-			return
-		}
+func (r *botDomainResource) addRegisterError(diags *diag.Diagnostics, err error) {
+	var notAllowed *lineworks.DomainNotAllowedError
+	if !errors.As(err, &notAllowed) {
+		r.data.addClientError(diags, "Failed to register the LINE WORKS bot in the domain", err)
+		return
 	}
-	r.data.addClientError(diags, "Failed to register the LINE WORKS bot in the domain", err)
-}
-
-func joinInt64s(v []int64) string {
-	s := make([]string, len(v))
-	for i, n := range v {
-		s[i] = strconv.FormatInt(n, 10)
-	}
-	return strings.Join(s, ", ")
+	diags.AddAttributeError(path.Root("domain_id"), "Domain not allowed for this LINE WORKS bot",
+		fmt.Sprintf("Bot %d allows only the domains %s in allow_domains, so it cannot be registered in domain %d (%s). "+
+			"Add %d to the bot's allow_domains, or remove this lineworks_bot_domain.",
+			notAllowed.BotID, joinInt64s(notAllowed.AllowDomains), notAllowed.DomainID, notAllowed.Err, notAllowed.DomainID))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
@@ -51,13 +50,7 @@ func (r *botSecretResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Issues a bot's Bot Secret (`POST /bots/{botId}/secret`): the key of the HMAC-SHA256 signature LINE WORKS sends with every callback in `X-WORKS-Signature`. " +
 			"Creating this resource issues a new secret, and **the bot's previous secret stops working at once**; replacing it (a change of `bot_id` or `rotation_triggers`) rotates the secret. " +
-			"Manage one `lineworks_bot_secret` per bot: each one issued invalidates the others. " + botScopeNote + "\n\n" +
-			"The API never returns a secret after issuing it, so Terraform keeps the one it was given: a secret rotated outside Terraform (in the Developer Console) " +
-			"cannot be seen, and the resource cannot be imported. A bot deleted outside Terraform removes the secret from the state.\n\n" +
-			"**Destroying this resource does not revoke the secret**: LINE WORKS has no way to revoke one. It stays valid until a new secret is issued for the bot; " +
-			"Terraform says so in a warning.\n\n" +
-			"**The secret is stored in the Terraform state** (as a sensitive value): protect the state as you would the key itself, and hand the secret to the callback endpoint " +
-			"through a secret store, with a write-only argument (Terraform 1.11+) where the store's provider offers one, such as `aws_secretsmanager_secret_version.secret_string_wo`.",
+			"Manage one `lineworks_bot_secret` per bot: each one issued invalidates the others. " + botScopeNote,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`{bot_id}/{issued_time}`.",
@@ -100,14 +93,10 @@ func (r *botSecretResource) Configure(_ context.Context, req resource.ConfigureR
 func (r *botSecretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m botSecretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	secret, err := r.data.client.IssueBotSecret(ctx, botID)
 	if err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to issue the LINE WORKS bot secret", err)
@@ -126,14 +115,10 @@ func (r *botSecretResource) Create(ctx context.Context, req resource.CreateReque
 func (r *botSecretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m botSecretModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.data.apiReady(&resp.Diagnostics) {
-		return
-	}
-	botID, ok := parseBotID(m.BotID.ValueString(), path.Root("bot_id"), &resp.Diagnostics)
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ctx = r.data.logContext(ctx)
 	if s := m.Secret.ValueString(); s != "" {
 		ctx = tflog.MaskLogStrings(ctx, s)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
@@ -18,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
@@ -39,31 +37,6 @@ var (
 	allDomains = []int64{testDomain, testDomain2, testDomain3}
 )
 
-// newBotEnv is an accEnv whose tenant has the domains and users above.
-func newBotEnv(t *testing.T) *accEnv {
-	t.Helper()
-	env := newAccEnv(t)
-	env.emu.Directory.AddDomains(testDomain2, testDomain3)
-	env.emu.Directory.AddUsers(append(slices.Clone(testUsers[1:]), testSubs...)...)
-	return env
-}
-
-// botTest runs steps and checks that destroying them left no bot behind.
-func (e *accEnv) botTest(t *testing.T, steps ...resource.TestStep) {
-	t.Helper()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
-		CheckDestroy: func(*terraform.State) error {
-			if bots := e.emu.Bots.List(); len(bots) != 0 {
-				return fmt.Errorf("%d bots left at the emulator after destroy", len(bots))
-			}
-			return nil
-		},
-		Steps: steps,
-	})
-}
-
 // captureBotID stores the bot_id of the resource at addr.
 func captureBotID(addr string, dst *int64) resource.TestCheckFunc {
 	return resource.TestCheckResourceAttrWith(addr, "bot_id", func(v string) error {
@@ -71,54 +44,6 @@ func captureBotID(addr string, dst *int64) resource.TestCheckFunc {
 		*dst = id
 		return err
 	})
-}
-
-// emuBot is the bot as the emulator holds it, or an error.
-func (e *accEnv) emuBot(id int64) (lineworkstest.Bot, error) {
-	b, ok := e.emu.Bots.Get(id)
-	if !ok {
-		return b, fmt.Errorf("the emulator has no bot %d", id)
-	}
-	return b, nil
-}
-
-// botRequests are the recorded requests with method to /bots/{id}.
-func (e *accEnv) botRequests(method string, id int64) []lineworkstest.Request {
-	var out []lineworkstest.Request
-	for _, r := range e.emu.Requests.All() {
-		if r.Host == lineworkstest.HostAPI && r.Method == method && r.Path == fmt.Sprintf("/v1.0/bots/%d", id) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// expectPatch checks that exactly one PATCH reached bot *id since the last
-// Requests.Reset, no PUT, and that its body had exactly want (JSON values).
-func (e *accEnv) expectPatch(id *int64, want map[string]string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if puts := e.botRequests(http.MethodPut, *id); len(puts) != 0 {
-			return fmt.Errorf("%d PUTs, want none", len(puts))
-		}
-		patches := e.botRequests(http.MethodPatch, *id)
-		if len(patches) != 1 {
-			return fmt.Errorf("%d PATCHes, want 1", len(patches))
-		}
-		var body map[string]json.RawMessage
-		if err := json.Unmarshal(patches[0].Body, &body); err != nil {
-			return fmt.Errorf("PATCH body %q: %w", patches[0].Body, err)
-		}
-		got := slices.Sorted(maps.Keys(body))
-		if keys := slices.Sorted(maps.Keys(want)); !slices.Equal(got, keys) {
-			return fmt.Errorf("PATCH sent %v, want only the changed fields %v", got, keys)
-		}
-		for k, v := range want {
-			if !jsonEqual(body[k], []byte(v)) {
-				return fmt.Errorf("PATCH %s = %s, want %s", k, body[k], v)
-			}
-		}
-		return nil
-	}
 }
 
 // jsonEqual compares JSON values; arrays compare as sets, as Terraform sets
@@ -372,10 +297,10 @@ func TestAccBot_lifecycle(t *testing.T) {
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_rich_menu_id"), knownvalue.Null()),
 			},
 			Check: func(*terraform.State) error {
-				if n := len(env.botRequests(http.MethodPatch, id)); n != 0 {
+				if n := len(env.botRequests("PATCH", id)); n != 0 {
 					return fmt.Errorf("%d PATCHes, want none", n)
 				}
-				puts := env.botRequests(http.MethodPut, id)
+				puts := env.botRequests("PUT", id)
 				if len(puts) != 1 {
 					return fmt.Errorf("%d PUTs, want 1", len(puts))
 				}

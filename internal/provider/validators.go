@@ -64,6 +64,13 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
+// botIDValidator is the plan-time check of every bot_id argument: the
+// client's own rule (lineworks.ParseBotID).
+var botIDValidator = clientValidator{"LINE WORKS bot ID", func(s string) error {
+	_, err := lineworks.ParseBotID(s)
+	return err
+}}
+
 // clientValidator applies one of the client's own checks at plan time, so a
 // value is refused by the same rule before and after Terraform.
 type clientValidator struct {

@@ -23,6 +23,7 @@ type Server struct {
 	Storage   *Storage       // attachments, signed URLs, uploads (API and storage hosts)
 	Faults    *FaultInjector // rate limits and injected faults (API and storage hosts)
 	Forms     *Forms         // the answer forms in effect
+	Menus     *Menus         // rich and persistent menus, domain members (API host)
 	Requests  *RequestLog    // every request received
 
 	clock     *clock
@@ -111,6 +112,7 @@ func Start(o Options) (*Server, error) {
 	s.apiRoutes = newAPIRoutes()
 	s.Bots.mount(s.apiRoutes)
 	s.Storage.mountAPI(s.apiRoutes)
+	s.Menus = newMenusOn(s)
 
 	storageRoutes := newRouter(refuseStorage)
 	s.Storage.mount(storageRoutes)

@@ -1,0 +1,70 @@
+package lineworks
+
+// What an error tells its reader to check or do, in LINE WORKS's terms. The
+// client knows nothing of Terraform: where a setting lives in a Terraform
+// configuration is for the provider to say.
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// tokenErrorHint says what to check for an OAuth error code.
+func tokenErrorHint(code, grantType string, scopes []string) string {
+	switch code {
+	case "invalid_client":
+		return "Check client_id and client_secret: both must belong to the same app in the LINE WORKS Developer Console (API 2.0)."
+	case "invalid_scope":
+		return fmt.Sprintf("Every requested scope (%s) must be enabled for the app in the Developer Console (API 2.0 > the app > OAuth Scopes); a newly enabled scope can take a few minutes to take effect.", strings.Join(scopes, " "))
+	case "invalid_grant":
+		if grantType == "refresh_token" {
+			return "The refresh token is unknown, expired (they last 90 days), revoked, or was replaced by an earlier refresh when the app rotates refresh tokens."
+		}
+		return "The JWT assertion was refused. Check that service_account_id belongs to this app, that private_key is the key issued for this app, and that this machine's clock is correct: iat may not be in the future and exp may not be past."
+	case "unsupported_grant_type", "invalid_request":
+		return "This is likely a bug in this client or an endpoint that is not LINE WORKS's token endpoint; check auth_endpoint."
+	}
+	return ""
+}
+
+// statusHint explains a failure the service did not explain itself.
+func statusHint(status, retries int) string {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return fmt.Sprintf("LINE WORKS kept answering 429 Too Many Requests after %d retries: the API's per-minute rate limit is exhausted; try again later, or send fewer requests at once.", retries)
+	case status >= 500:
+		return fmt.Sprintf("LINE WORKS kept failing after %d retries; try again later.", retries)
+	}
+	return ""
+}
+
+// The scopes any one of which allows a call.
+var (
+	scopesToWrite    = []string{"bot"}
+	scopesToRead     = []string{"bot", "bot.read"}
+	scopesToDownload = []string{"bot", "bot.message"}
+)
+
+// scopeAdvice is what an *APIError with Scopes advises by default.
+func scopeAdvice(scopes []string) string {
+	which := "it"
+	if len(scopes) > 1 {
+		which = "one of them"
+	}
+	return fmt.Sprintf("This call needs the %s scope: include %s in the scopes the token is issued for, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes).",
+		strings.Join(scopes, " or "), which)
+}
+
+// apiErrorHint explains a refusal of the bot API, and marks one a missing
+// scope may explain with the scopes that would allow call.
+func (c *Client) apiErrorHint(e *APIError, call apiCall) {
+	switch {
+	case e.StatusCode == http.StatusForbidden:
+		e.Hint, e.Scopes = "The token may lack the scope this call needs.", call.neededScopes()
+	case e.StatusCode == http.StatusConflict && e.Code == "CONFLICT":
+		e.Hint = "LINE WORKS refuses parallel changes to one bot. This client sends its own one at a time, so another program (a script, the Developer Console, another process with these credentials) was changing the same bot; try again once it is done."
+	default:
+		e.Hint = statusHint(e.StatusCode, c.cfg.MaxRetries)
+	}
+}

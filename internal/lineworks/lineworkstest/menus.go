@@ -1,0 +1,362 @@
+package lineworkstest
+
+// The menu component: rich menus with their images, the default and per-user
+// rich menu, the persistent menu, and the members of a bot's domain
+// registrations (bot-richmenu-*, bot-default-richmenu-*, bot-richmenu-user-*,
+// bot-persistentmenu-*, bot-domain-member-*).
+//
+// It owns its state and its lock, and needs from the rest of the emulator
+// only what menuHost says: which bots, registrations and users exist, the
+// bot's defaultRichmenuId (which set-default and PATCH /bots share), the
+// per-bot mutation check, the files uploaded through the attachment flow,
+// and the scopes of the request's token. mount registers its routes.
+//
+// Where the docs are silent the emulator chooses, and says so where it
+// answers ("inferred"): bounds must lie inside the menu; the image is
+// checked (type, exact size, 1,000,000 bytes) when it is set on a menu,
+// not at upload; a menu without an image, a bot without a default or
+// persistent menu and a user without a menu answer 404; deleting a menu
+// clears the default and the users' menus that point at it; a persistent
+// menu while rich menus exist is 400 INVALID_PARAMETER, and its create
+// answers 201 without a body; members of a registration open to all users
+// cannot be added or removed (400 INVALID_PARAMETER), a member added twice
+// is 409 ALREADY_EXIST, and a deleted registration takes its members with
+// it. MenuAnswers gives the other forms the service may answer in.
+
+import (
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+)
+
+// menuHost is what the menu component asks of the rest of the emulator.
+type menuHost interface {
+	// botExists reports whether the bot exists.
+	botExists(botID int64) bool
+	// botDomain reports whether the bot is registered in the domain, and
+	// whether that registration is limited to selected members.
+	botDomain(botID, domainID int64) (registered, allowToSelectedMember bool)
+	// user returns the tenant's user that id (a user ID or login e-mail)
+	// names, as the service stores it.
+	user(id string) (string, bool)
+	// defaultRichMenu returns the bot's defaultRichmenuId ("" for none);
+	// setDefaultRichMenu sets it. Both report whether the bot exists.
+	defaultRichMenu(botID int64) (string, bool)
+	setDefaultRichMenu(botID int64, richMenuID string) bool
+	// mutate runs f as a mutating call on the bot, or answers 409 CONFLICT
+	// while another one runs.
+	mutate(w http.ResponseWriter, r *http.Request, botID int64, f func())
+	// uploadedFile returns a file uploaded for the bot through POST
+	// /bots/{botId}/attachments and its upload URL, while its 24 hours last.
+	uploadedFile(botID int64, fileID string) (UploadedFile, bool)
+	// scopes returns the scopes of the request's access token, which the
+	// API host has already checked.
+	scopes(r *http.Request) []string
+	// missing answers for a bot that does not exist, as the bot calls do.
+	missing(w http.ResponseWriter, botID int64)
+	// pageMeta is a list's responseMetaData, next nil on the last page, in
+	// the answer form in effect.
+	pageMeta(next *string) map[string]any
+}
+
+// UploadedFile is a file uploaded through the attachment flow.
+type UploadedFile struct {
+	FileName    string
+	ContentType string
+	Content     []byte
+}
+
+// Documented limits (bot-richmenu-create, bot-persistentmenu-create).
+const (
+	// MaxRichMenusPerBot is the number of rich menus a bot may hold.
+	MaxRichMenusPerBot = 1000
+	// MaxRichMenuImageSize is the largest rich menu image, in bytes. The docs
+	// say "1 MB"; the emulator takes the stricter reading (inferred).
+	MaxRichMenuImageSize = 1_000_000
+
+	richMenuWidth          = 2500
+	maxRichMenuName        = 300
+	maxRichMenuAreas       = 20
+	maxPersistentActions   = 4
+	firstRichMenuID        = 40001 // the docs' example rich menu ID
+	richMenuLabelMax       = 20
+	persistentMenuLabelMax = 1000
+)
+
+// richMenuHeights are the two documented menu heights (the width is 2500).
+var richMenuHeights = []int{843, 1686}
+
+// Menus is the menu component of the emulator. It is safe for concurrent use.
+type Menus struct {
+	host menuHost
+
+	mu      sync.Mutex
+	bots    map[int64]*botMenus
+	nextID  int64
+	answers MenuAnswers
+}
+
+// botMenus is everything the component keeps for one bot.
+type botMenus struct {
+	richMenus  map[int64]*RichMenu
+	images     map[int64]RichMenuImage
+	users      map[string]int64 // user ID -> rich menu ID
+	persistent *PersistentMenu
+	members    map[int64]*memberList // by domain ID
+}
+
+// memberList is the members of one registration, in the order they were
+// added (seq), which is the order they are listed in.
+type memberList struct {
+	seq  map[string]int64
+	next int64
+}
+
+func newMenus(host menuHost) *Menus {
+	return &Menus{host: host, bots: make(map[int64]*botMenus), nextID: firstRichMenuID}
+}
+
+// mount registers the component's routes. Methods are checked by the
+// handlers, so that a wrong one gets the API's own 405 shape.
+func (m *Menus) mount(mux *http.ServeMux) {
+	const bot = "/v1.0/bots/{botId}"
+	mux.HandleFunc(bot+"/richmenus", m.serveRichMenus)
+	mux.HandleFunc(bot+"/richmenus/{richmenuId}", m.serveRichMenu)
+	// One pattern for both: each would conflict with users/{userId}, of
+	// which it is no more specific ("users/image" matches both).
+	mux.HandleFunc(bot+"/richmenus/{richmenuId}/{op}", func(w http.ResponseWriter, r *http.Request) {
+		switch r.PathValue("op") {
+		case "image":
+			m.serveRichMenuImage(w, r)
+		case "set-default":
+			m.serveSetDefault(w, r)
+		default:
+			apiError(w, http.StatusNotFound, "NOT_FOUND", "The requested resource was not found.")
+		}
+	})
+	mux.HandleFunc(bot+"/richmenus/default", m.serveDefault)
+	mux.HandleFunc(bot+"/richmenus/{richmenuId}/users/{userId}", m.serveSetUserRichMenu)
+	mux.HandleFunc(bot+"/richmenus/users/{userId}", m.serveUserRichMenu)
+	mux.HandleFunc(bot+"/persistentmenu", m.servePersistentMenu)
+	mux.HandleFunc(bot+"/domains/{domainId}/members", m.serveMembers)
+	mux.HandleFunc(bot+"/domains/{domainId}/members/{userId}", m.serveMember)
+}
+
+// MenuAnswers chooses the form of the answers the docs leave open. The
+// zero value is the emulator's default form for each.
+type MenuAnswers struct {
+	RichMenuCreate     RichMenuCreateAnswer
+	PersistentMenuNone PersistentMenuNoneAnswer
+	AllUsers           AllUsersAnswer
+}
+
+// RichMenuCreateAnswer is what POST /bots/{botId}/richmenus answers.
+type RichMenuCreateAnswer int
+
+const (
+	// RichMenuCreateWhole (the default) answers 201 with the whole rich menu,
+	// as a third-party summary of the docs shows (inferred).
+	RichMenuCreateWhole RichMenuCreateAnswer = iota
+	// RichMenuCreateIDOnly answers 201 with only {"richmenuId"}, all that
+	// several real clients read.
+	RichMenuCreateIDOnly
+)
+
+// PersistentMenuNoneAnswer is what GET /bots/{botId}/persistentmenu answers
+// for a bot without a persistent menu.
+type PersistentMenuNoneAnswer int
+
+const (
+	// PersistentMenuNone404 (the default) answers 404 NOT_FOUND, as one real
+	// client expects.
+	PersistentMenuNone404 PersistentMenuNoneAnswer = iota
+	// PersistentMenuNoneEmpty answers 200 {"content":{"actions":[]}}, as
+	// another real client expects.
+	PersistentMenuNoneEmpty
+)
+
+// AllUsersAnswer is the form of GET …/members for a registration that is not
+// limited to selected members. The docs say only that it "returns "All
+// users""; the JSON is not shown.
+type AllUsersAnswer int
+
+const (
+	// AllUsersList (the default, inferred) answers {"members":["All users"],…}.
+	AllUsersList AllUsersAnswer = iota
+	// AllUsersString answers {"members":"All users",…}.
+	AllUsersString
+	// AllUsersBody answers the JSON string "All users" as the whole body.
+	AllUsersBody
+)
+
+// AllUsers is the word the members list answers for an unlimited registration.
+const AllUsers = "All users"
+
+// AlternateMenuAnswers sets each answer to a form other than the default, for
+// a run with every alternative answer form on.
+var AlternateMenuAnswers = MenuAnswers{
+	RichMenuCreate:     RichMenuCreateIDOnly,
+	PersistentMenuNone: PersistentMenuNoneEmpty,
+	AllUsers:           AllUsersString,
+}
+
+// SetAnswers sets the form of the answers the docs leave open.
+func (m *Menus) SetAnswers(a MenuAnswers) {
+	m.mu.Lock()
+	m.answers = a
+	m.mu.Unlock()
+}
+
+// Answers returns the forms set by SetAnswers.
+func (m *Menus) Answers() MenuAnswers {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.answers
+}
+
+// stateLocked returns the bot's menus, created on first use. A bot that no
+// longer exists takes its menus with it: callers check the bot first, and
+// forgetLocked drops what a deleted bot left behind.
+func (m *Menus) stateLocked(botID int64) *botMenus {
+	st := m.bots[botID]
+	if st == nil {
+		st = &botMenus{
+			richMenus: make(map[int64]*RichMenu),
+			images:    make(map[int64]RichMenuImage),
+			users:     make(map[string]int64),
+			members:   make(map[int64]*memberList),
+		}
+		m.bots[botID] = st
+	}
+	return st
+}
+
+// live returns the bot's state with m.mu held, or reports false (m.mu not
+// held) when the bot does not exist, forgetting whatever it left behind.
+func (m *Menus) live(botID int64) (*botMenus, bool) {
+	exists := m.host.botExists(botID)
+	m.mu.Lock()
+	if !exists {
+		delete(m.bots, botID)
+		m.mu.Unlock()
+		return nil, false
+	}
+	return m.stateLocked(botID), true
+}
+
+// RichMenus returns the bot's rich menus, by ID.
+func (m *Menus) RichMenus(botID int64) []RichMenu {
+	st, ok := m.live(botID)
+	if !ok {
+		return nil
+	}
+	defer m.mu.Unlock()
+	out := make([]RichMenu, 0, len(st.richMenus))
+	for _, id := range slices.Sorted(maps.Keys(st.richMenus)) {
+		out = append(out, st.richMenus[id].clone())
+	}
+	return out
+}
+
+// RichMenuImage returns the image set on a rich menu.
+func (m *Menus) RichMenuImage(botID int64, richMenuID string) (RichMenuImage, bool) {
+	id, err := strconv.ParseInt(richMenuID, 10, 64)
+	st, ok := m.live(botID)
+	if !ok {
+		return RichMenuImage{}, false
+	}
+	defer m.mu.Unlock()
+	img, ok := st.images[id]
+	return img.clone(), ok && err == nil
+}
+
+// RemoveRichMenu deletes a rich menu out of band, as an administrator in the
+// Developer Console would, with what the API's delete takes with it. It
+// reports whether the menu existed.
+func (m *Menus) RemoveRichMenu(botID int64, richMenuID string) bool {
+	return m.deleteRichMenu(botID, richMenuID)
+}
+
+// UserRichMenus returns the bot's per-user rich menus: user ID -> rich menu ID.
+func (m *Menus) UserRichMenus(botID int64) map[string]string {
+	st, ok := m.live(botID)
+	if !ok {
+		return nil
+	}
+	defer m.mu.Unlock()
+	out := make(map[string]string, len(st.users))
+	for u, id := range st.users {
+		out[u] = strconv.FormatInt(id, 10)
+	}
+	return out
+}
+
+// PersistentMenu returns the bot's persistent menu.
+func (m *Menus) PersistentMenu(botID int64) (PersistentMenu, bool) {
+	st, ok := m.live(botID)
+	if !ok {
+		return PersistentMenu{}, false
+	}
+	defer m.mu.Unlock()
+	if st.persistent == nil {
+		return PersistentMenu{}, false
+	}
+	return st.persistent.clone(), true
+}
+
+// RemovePersistentMenu deletes the bot's persistent menu out of band. It
+// reports whether there was one.
+func (m *Menus) RemovePersistentMenu(botID int64) bool {
+	st, ok := m.live(botID)
+	if !ok {
+		return false
+	}
+	defer m.mu.Unlock()
+	had := st.persistent != nil
+	st.persistent = nil
+	return had
+}
+
+// DomainMembers returns the members of a bot's registration in a domain, in
+// the order they were added.
+func (m *Menus) DomainMembers(botID, domainID int64) []string {
+	registered, _ := m.host.botDomain(botID, domainID)
+	st, ok := m.live(botID)
+	if !ok {
+		return nil
+	}
+	defer m.mu.Unlock()
+	if !registered {
+		delete(st.members, domainID)
+		return nil
+	}
+	return st.members[domainID].sorted()
+}
+
+// RemoveDomainMember removes a member out of band. It reports whether the
+// user was a member.
+func (m *Menus) RemoveDomainMember(botID, domainID int64, userID string) bool {
+	st, ok := m.live(botID)
+	if !ok {
+		return false
+	}
+	defer m.mu.Unlock()
+	l := st.members[domainID]
+	if l == nil {
+		return false
+	}
+	_, was := l.seq[userID]
+	delete(l.seq, userID)
+	return was
+}
+
+func (l *memberList) sorted() []string {
+	if l == nil {
+		return []string{}
+	}
+	users := slices.Collect(maps.Keys(l.seq))
+	slices.SortFunc(users, func(a, b string) int { return int(l.seq[a] - l.seq[b]) })
+	return users
+}

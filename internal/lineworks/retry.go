@@ -1,0 +1,60 @@
+package lineworks
+
+// What is retried, and after how long: retryablehttp's policy, with the
+// service's own rate-limit headers honoured and requests that must not be
+// repeated kept from being repeated.
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// maxServerWait caps how long a 429's rateLimit-reset or Retry-After may make
+// a request wait: LINE WORKS limits are per minute.
+const maxServerWait = 65 * time.Second
+
+// backoff honours LINE WORKS's rateLimit-reset (seconds until the limit resets)
+// and Retry-After; otherwise it backs off exponentially.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if s, err := strconv.ParseInt(resp.Header.Get("rateLimit-reset"), 10, 64); err == nil && s >= 0 {
+			wait := time.Duration(s) * time.Second
+			if s > 1_000_000_000 { // an epoch timestamp rather than a delay
+				wait = time.Until(time.Unix(s, 0))
+			}
+			return min(max(wait, minWait), maxServerWait)
+		}
+		if resp.Header.Get("Retry-After") != "" {
+			return min(retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp), maxServerWait)
+		}
+	}
+	return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+}
+
+// onceKey marks a request context whose request must not be repeated after
+// the service may have acted on it.
+type onceKey struct{}
+
+// checkRetry is retryablehttp's default policy, except for requests marked
+// with onceKey: those are retried only on 429 (the service refused before
+// acting) and on a connection that could not be opened (nothing was sent). A
+// 5xx or a connection lost mid-request may come after the service acted.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Value(onceKey{}) == nil {
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		var opErr *net.OpError
+		return errors.As(err, &opErr) && opErr.Op == "dial", nil
+	}
+	return resp.StatusCode == http.StatusTooManyRequests, nil
+}

@@ -1,0 +1,30 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
+)
+
+// maxRetriesSetting is max_retries, else LINEWORKS_MAX_RETRIES (0 to 10),
+// else lineworks.DefaultMaxRetries.
+func maxRetriesSetting(v types.Int64, diags *diag.Diagnostics) int {
+	if !v.IsNull() && !v.IsUnknown() {
+		return int(v.ValueInt64())
+	}
+	raw := os.Getenv(envMaxRetries)
+	if raw == "" {
+		return lineworks.DefaultMaxRetries
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 || n > 10 {
+		diags.AddAttributeError(path.Root("max_retries"), "Invalid max retries", fmt.Sprintf("%s must be a whole number from 0 to 10, got %q.", envMaxRetries, raw))
+	}
+	return n
+}
