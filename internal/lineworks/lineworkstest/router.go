@@ -15,7 +15,8 @@ import (
 //
 // Unlike ServeMux alone, a router never redirects: a path with "." or ".."
 // segments or repeated slashes is a 404, as the service resolves none of
-// them, and HEAD is served only where a pattern names it.
+// them, and HEAD is not served as GET. A pattern without a method serves
+// every method: its handler checks the method itself.
 type router struct {
 	mux    *http.ServeMux
 	refuse func(w http.ResponseWriter, r *http.Request, status int, allow string)
@@ -30,11 +31,11 @@ func (rt *router) handle(pattern string, h http.HandlerFunc) { rt.mux.HandleFunc
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if canonicalPath(r.URL.EscapedPath()) {
-		if r.Method != http.MethodHead {
-			if _, pattern := rt.mux.Handler(r); pattern != "" {
-				rt.mux.ServeHTTP(w, r)
-				return
-			}
+		_, pattern := rt.mux.Handler(r)
+		headAsGet := r.Method == http.MethodHead && strings.HasPrefix(pattern, http.MethodGet+" ")
+		if pattern != "" && !headAsGet {
+			rt.mux.ServeHTTP(w, r) // sets the path values Handler does not
+			return
 		}
 		if allow := rt.allowed(r); allow != "" {
 			rt.refuse(w, r, http.StatusMethodNotAllowed, allow)
@@ -53,8 +54,11 @@ const probeMethod = "LINEWORKSTEST-PROBE"
 func (rt *router) allowed(r *http.Request) string {
 	probe := r.Clone(context.Background())
 	probe.Method = probeMethod
-	h, _ := rt.mux.Handler(probe) // the mux's own 404 or 405: no pattern names probeMethod
-	cw := &captureWriter{header: http.Header{}}
+	h, pattern := rt.mux.Handler(probe)
+	if pattern != "" {
+		return "" // a pattern without a method: only its handler knows
+	}
+	cw := &captureWriter{header: http.Header{}} // h is the mux's own 404 or 405
 	h.ServeHTTP(cw, probe)
 	if cw.status != http.StatusMethodNotAllowed {
 		return ""

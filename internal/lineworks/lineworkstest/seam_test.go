@@ -179,6 +179,24 @@ func TestSeamCarriesAComponent(t *testing.T) {
 	if st, body := call(http.MethodGet, fmt.Sprintf("/bots/%d/scopes", bot.BotID), nil); st != 200 || body != `["bot"]` {
 		t.Errorf("scopes: %d %s", st, body)
 	}
+	// A pattern without a method serves every method, HEAD included: its
+	// handler checks the method itself.
+	s.apiRoutes.mux().HandleFunc("/v1.0/bots/{botId}/anymethod", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Method", r.Method)
+		w.WriteHeader(http.StatusTeapot)
+	})
+	for _, m := range []string{http.MethodHead, http.MethodDelete} {
+		req, _ := http.NewRequest(m, fmt.Sprintf("%s/bots/%d/anymethod", s.APIURL(), bot.BotID), nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusTeapot || resp.Header.Get("X-Method") != m {
+			t.Errorf("%s on a pattern without a method: %d %q", m, resp.StatusCode, resp.Header.Get("X-Method"))
+		}
+	}
 	s.Bots.Remove(bot.BotID)
 	if n.count() != 0 {
 		t.Error("the note outlived its bot")
