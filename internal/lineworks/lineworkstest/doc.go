@@ -41,24 +41,24 @@
 // and mutex, a constructor that takes what it needs from the rest, and a
 // mount method that registers its routes:
 //
-//	type Menus struct {
-//		mu    sync.Mutex
-//		bots  botRegistry
-//		files fileStore
-//		menus map[int64][]richMenu // by bot ID
+//	type Notices struct {
+//		mu      sync.Mutex
+//		bots    botRegistry
+//		files   fileStore
+//		notices map[int64][]notice // by bot ID
 //	}
 //
-//	func (m *Menus) mount(api *apiRoutes) {
-//		api.handle("POST /v1.0/bots/{botId}/richmenus", m.create)
+//	func (n *Notices) mount(api *apiRoutes) {
+//		api.handle("POST /v1.0/bots/{botId}/notices", n.create)
 //	}
 //
-//	func (m *Menus) create(w http.ResponseWriter, r *http.Request, t *token) {
+//	func (n *Notices) create(w http.ResponseWriter, r *http.Request, t *token) {
 //		if !requireScope(w, t, "bot", "bot.message") {
 //			return
 //		}
 //		id, ok := pathID(w, r, "botId")
 //		...
-//		m.bots.mutate(w, r, id, func() { ... })
+//		n.bots.mutate(w, r, id, func() { ... })
 //	}
 //
 // Plugging it in takes two lines in Start: construct it (with s.Bots as its
