@@ -23,6 +23,9 @@
 //     check that refuses overlapping mutations (API host).
 //   - Storage: attachments, the signed URLs the attachment API redirects to,
 //     and uploads (API and storage hosts).
+//   - Menus: rich menus and their images, default and per-user rich menus,
+//     the persistent menu, and bot domain members (API host; menus_plug.go
+//     plugs it in).
 //   - Faults: the per-minute rate limit, forced 429s and injected faults.
 //   - Forms: the answer forms in effect, for answers the docs leave open.
 //   - Requests: every request received, for tests to count and search.
