@@ -51,7 +51,13 @@ type run struct {
 
 func newRun(t *testing.T, configSource string, more ...devenv.Override) *run {
 	t.Helper()
-	tenant, err := devenv.NewTenant(filepath.Join(t.TempDir(), "tenant"), providerDir, more...)
+	return newRunOf(t, providerDir, configSource, more...)
+}
+
+// newRunOf is newRun with the provider binary in binDir.
+func newRunOf(t *testing.T, binDir, configSource string, more ...devenv.Override) *run {
+	t.Helper()
+	tenant, err := devenv.NewTenant(filepath.Join(t.TempDir(), "tenant"), binDir, more...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,9 +95,6 @@ func (c *Client) DownloadAttachment(ctx context.Context, botID, fileID string, w
 	if err := ValidateFileID(fileID); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-
 	tok, static, err := c.apiToken(ctx)
 	if err != nil {
 		return nil, err
@@ -123,7 +120,7 @@ func (c *Client) DownloadAttachment(ctx context.Context, botID, fileID string, w
 	}
 	defer resp.Body.Close()
 
-	att, err := c.stream(ctx, cancel, resp, w, maxSize)
+	att, err := stream(resp, w, maxSize)
 	if err != nil {
 		return nil, err
 	}

@@ -5,10 +5,8 @@ package lineworks
 // memory flat whatever the size.
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -21,20 +19,18 @@ const copyBufferSize = 256 << 10
 
 // stream copies the body into w, hashing and counting on the way, and checks
 // it against the announced length and maxSize.
-func (c *Client) stream(ctx context.Context, cancel context.CancelCauseFunc, resp *http.Response, w io.Writer, maxSize int64) (*Attachment, error) {
+// A stalled body is cut by the client's stallTransport.
+func stream(resp *http.Response, w io.Writer, maxSize int64) (*Attachment, error) {
 	if maxSize > 0 && resp.ContentLength > maxSize {
 		return nil, &SizeLimitError{Limit: maxSize}
 	}
 	h := sha256.New()
-	var src io.Reader = &stallReader{r: resp.Body, timeout: c.cfg.RequestTimeout, cancel: cancel}
+	var src io.Reader = resp.Body
 	if maxSize > 0 {
 		src = io.LimitReader(src, maxSize+1)
 	}
 	n, err := copyHashing(w, h, src, resp.ContentLength)
 	if err != nil {
-		if cause := context.Cause(ctx); errors.Is(cause, errStalled) {
-			err = fmt.Errorf("%w (%v)", errStalled, c.cfg.RequestTimeout)
-		}
 		return nil, &IncompleteDownloadError{Received: n, Expected: resp.ContentLength, Err: err}
 	}
 	if maxSize > 0 && n > maxSize {

@@ -531,11 +531,13 @@ func TestStalledDownloadIsCutAfterTheRequestTimeout(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	defer stall.Close()
+	defer stall.CloseClientConnections() // whatever the client does
 	f := newFixture(t)
 	f.addReport()
 	f.emu.Storage.SetAPIAnswers401(true) // so the download goes to the storage endpoint: the stalling server
-	c := f.client(t, func(c *Config) { c.StorageEndpoint, c.RequestTimeout = stall.URL, 300*time.Millisecond })
-	_, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
+	c := f.client(t, func(c *Config) { c.StorageEndpoint, c.RequestTimeout = stall.URL, stallTimeout })
+	var err error
+	returnsWithin(t, 20*time.Second, func() { _, err = c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0) })
 	var incomplete *IncompleteDownloadError
 	if !errors.As(err, &incomplete) || incomplete.Received != 10 || !strings.Contains(err.Error(), "no data arrived") {
 		t.Fatalf("err = %v", err)

@@ -51,7 +51,8 @@ type Config struct {
 	ConsumerKey string
 
 	// RequestTimeout bounds the wait for response headers and any stall while
-	// reading a body. It never cuts a download that keeps making progress.
+	// reading a body, whatever the answer (stallTransport). It never cuts a
+	// download that keeps making progress.
 	RequestTimeout time.Duration
 	// MaxRetries bounds the retries of a request answered with 429 or 5xx;
 	// zero means none (the provider defaults to DefaultMaxRetries).

@@ -32,9 +32,9 @@ func newHTTPClient(cfg *Config) *retryablehttp.Client {
 		if def, ok := http.DefaultTransport.(*http.Transport); ok {
 			t = def.Clone()
 		}
-		// Bounds the wait for headers only; a body that keeps flowing is never cut
-		// (http.Client.Timeout would cut long downloads). Stalls are bounded by
-		// stallReader.
+		// Bounds the wait for headers; a body that keeps flowing is never cut
+		// (http.Client.Timeout would cut long downloads). Stalls while reading
+		// a body are bounded by stallTransport.
 		t.ResponseHeaderTimeout = cfg.RequestTimeout
 		t.MaxIdleConnsPerHost = 16
 		transport = t
@@ -42,7 +42,7 @@ func newHTTPClient(cfg *Config) *retryablehttp.Client {
 	logger := cfg.Logger
 	return &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: transport,
+			Transport: &stallTransport{base: transport, timeout: cfg.RequestTimeout},
 			// Redirects are followed by hand, so that the token goes only where it
 			// may (see Client.DownloadAttachment); the token endpoint never redirects.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -109,10 +109,15 @@ func drain(resp *http.Response) {
 	resp.Body.Close()
 }
 
-// readErrorBody reads a bounded error body and closes it.
+// readErrorBody reads a bounded error body and closes it. A body that
+// breaks off (or stalls) is replaced by words that say so: what arrived of
+// it is no message.
 func readErrorBody(resp *http.Response) []byte {
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if err != nil {
+		return []byte(fmt.Sprintf("(the body broke off after %d bytes: %v)", len(b), err))
+	}
 	return b
 }
 

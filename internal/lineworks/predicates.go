@@ -58,6 +58,12 @@ func IsDomainNotAllowed(err error) bool {
 	return errors.As(err, &e)
 }
 
+// IsStalled reports whether err is an answer that stopped arriving: its
+// headers came, then no data within the request timeout.
+func IsStalled(err error) bool {
+	return errors.Is(err, errStalled)
+}
+
 // IsStaticTokenRejected reports whether err is the service refusing the
 // configured access token, which the client cannot replace.
 func IsStaticTokenRejected(err error) bool {

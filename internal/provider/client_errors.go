@@ -50,6 +50,8 @@ func inTerraformTerms(err error) string {
 		advice = append(advice, "For example, set access_token from ephemeral.lineworks_access_token, which issues a fresh token in every run.")
 	case lineworks.IsRateLimited(err):
 		advice = append(advice, "Lowering Terraform's -parallelism sends fewer requests at once.")
+	case lineworks.IsStalled(err):
+		advice = append(advice, "If LINE WORKS, or a proxy on the way, is only slow, raise request_timeout (or LINEWORKS_REQUEST_TIMEOUT) in the provider block.")
 	case lineworks.IsConflict(err):
 		advice = append(advice, "That may be another Terraform run, or another provider block of this configuration changing the same bot: each block runs as a process of its own.")
 	}

@@ -146,8 +146,8 @@ func (p *lineworksProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Sensitive:           true,
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "How long to wait for a response to start, and for a stalled download to resume, as a Go duration such as `30s` or `2m`. " +
-					"A download that keeps making progress is never cut. Defaults to `30s`. Environment: `" + envRequestTimeout + "`.",
+				MarkdownDescription: "How long to wait for an answer to start, and for any answer that stalls half-way (a token, an API answer, a download) to send more, as a Go duration such as `30s` or `2m`. " +
+					"An answer that keeps flowing is never cut, however long a download takes. Defaults to `30s`. Environment: `" + envRequestTimeout + "`.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},

@@ -30,7 +30,8 @@ const AdminPrefix = "/_emulator/"
 //	POST   /_emulator/directory                        add {"domains": [id…], "users": [{"userId"?, "email"?}…]}
 //	POST   /_emulator/attachments                      add a file a user sent (an AttachmentState)
 //	GET    /_emulator/settings                         answer forms, rate limit, faults, bot limit, mutation hold
-//	PUT    /_emulator/settings                         change the settings sent (Settings; "answer_forms": "all" works)
+//	PUT    /_emulator/settings                         change the settings sent (Settings; "answer_forms": "all" works;
+//	                                                   "faults": {"stall_after_headers": ["api"]} stalls a host's answers)
 //	POST   /_emulator/faults/too-many-requests         the next {"count"} API requests answer 429 (rateLimit-reset {"reset"})
 //	POST   /_emulator/tokens/expire                    every access token issued so far answers 403 UNAUTHORIZED
 //	GET    /_emulator/requests                         the requests received: host, method, path, status

@@ -3,8 +3,10 @@ package lineworkstest
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,8 +24,9 @@ const (
 // injected into a share of requests to the API and storage hosts. Reach it
 // as Server.Faults.
 type FaultInjector struct {
-	mu    sync.Mutex
-	clock *clock
+	mu     sync.Mutex
+	clock  *clock
+	closed <-chan struct{} // Server.Close has begun: stalled answers end
 
 	limiter        rateLimiter
 	rateLimitN     int
@@ -31,8 +34,8 @@ type FaultInjector struct {
 	faults         faultInjector
 }
 
-func newFaultInjector(c *clock) *FaultInjector {
-	return &FaultInjector{clock: c, limiter: rateLimiter{limit: RateLimitStandard, windows: make(map[string]*rateWindow)}}
+func newFaultInjector(c *clock, closed <-chan struct{}) *FaultInjector {
+	return &FaultInjector{clock: c, closed: closed, limiter: rateLimiter{limit: RateLimitStandard, windows: make(map[string]*rateWindow)}}
 }
 
 // rateLimiter counts API requests in one-minute windows. Each API is limited
@@ -159,6 +162,11 @@ type Faults struct {
 	// row, so that a client allowed that many retries always gets through.
 	// 0 means no cap.
 	MaxInARow int `json:"max_in_a_row"`
+	// StallAfterHeaders names the hosts (HostAuth, HostAPI, HostStorage)
+	// whose every answer sends its status line and headers and then no
+	// byte of its body until the client gives up or the emulator closes:
+	// a server, or a proxy, that hangs half-way.
+	StallAfterHeaders []string `json:"stall_after_headers,omitempty"`
 }
 
 type faultInjector struct {
@@ -171,6 +179,7 @@ type faultInjector struct {
 // Inject turns fault injection on with f, or off with the zero Faults.
 func (fi *FaultInjector) Inject(f Faults) {
 	fi.mu.Lock()
+	f.StallAfterHeaders = slices.Clone(f.StallAfterHeaders)
 	fi.faults = faultInjector{
 		on: f.TooManyRequests > 0 || f.Unavailable > 0, f: f,
 		attempts: make(map[string]int), inARow: make(map[string]int),
@@ -182,8 +191,74 @@ func (fi *FaultInjector) Inject(f Faults) {
 func (fi *FaultInjector) Injecting() Faults {
 	fi.mu.Lock()
 	defer fi.mu.Unlock()
-	return fi.faults.f
+	f := fi.faults.f
+	f.StallAfterHeaders = slices.Clone(f.StallAfterHeaders)
+	return f
 }
+
+// checkStallHosts refuses a host name StallAfterHeaders cannot name.
+func checkStallHosts(hosts []string) error {
+	for _, h := range hosts {
+		if h != HostAuth && h != HostAPI && h != HostStorage {
+			return fmt.Errorf("faults: stall_after_headers names %q; the hosts are %q, %q and %q", h, HostAuth, HostAPI, HostStorage)
+		}
+	}
+	return nil
+}
+
+// stalling wraps the handler of host so that, while StallAfterHeaders
+// names host, every answer stalls once its headers are sent.
+func (fi *FaultInjector) stalling(host string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fi.mu.Lock()
+		stall := slices.Contains(fi.faults.f.StallAfterHeaders, host)
+		fi.mu.Unlock()
+		if stall {
+			w = &stallWriter{ResponseWriter: w, r: r, closed: fi.closed}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// stallWriter sends the status line and headers it is given, then holds
+// the body back: it blocks until the client goes away or the emulator
+// closes, and discards what the handler writes after that.
+type stallWriter struct {
+	http.ResponseWriter
+	r       *http.Request
+	closed  <-chan struct{}
+	stalled bool
+}
+
+func (w *stallWriter) WriteHeader(code int) {
+	if w.stalled {
+		return
+	}
+	w.stalled = true
+	w.ResponseWriter.WriteHeader(code)
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+	select {
+	case <-w.r.Context().Done():
+	case <-w.closed:
+	}
+}
+
+func (w *stallWriter) Write(p []byte) (int, error) {
+	if !w.stalled {
+		w.WriteHeader(http.StatusOK)
+	}
+	return len(p), nil // never sent
+}
+
+// Flush after the stall sends nothing more.
+func (w *stallWriter) Flush() {
+	if !w.stalled {
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *stallWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Injected returns how many 429s and 503s fault injection answered.
 func (fi *FaultInjector) Injected() (tooManyRequests, unavailable int) {

@@ -1,7 +1,10 @@
 package lineworkstest_test
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -138,5 +141,81 @@ func TestInjectFaults(t *testing.T) {
 	}
 	if fmt.Sprint(first) == fmt.Sprint(other) {
 		t.Error("seeds 7 and 8 gave the same faults")
+	}
+}
+
+// A host named in StallAfterHeaders sends an answer's status and headers,
+// then nothing, until the client gives up; the other hosts answer as
+// usual, and Close is not held up by the stalled answer.
+func TestStallAfterHeaders(t *testing.T) {
+	s := newServer(t)
+	s.Storage.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
+	access, _ := accessToken(t, s)
+	s.Faults.Inject(lineworkstest.Faults{StallAfterHeaders: []string{lineworkstest.HostAPI}})
+	if got := s.Faults.Injecting().StallAfterHeaders; len(got) != 1 || got[0] != lineworkstest.HostAPI {
+		t.Fatalf("Injecting: %v", got)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req := newGet(attachmentURL(s, botID, fileID), access).WithContext(ctx)
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") == "" {
+		t.Fatalf("headers: %d %v", resp.StatusCode, resp.Header)
+	}
+	read := make(chan error, 1)
+	go func() { _, err := io.ReadAll(resp.Body); read <- err }()
+	select {
+	case err := <-read:
+		t.Fatalf("the body ended (%v) while the host stalls", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	// The token endpoint is not stalled.
+	accessToken(t, s)
+	cancel()
+	if err := <-read; err == nil {
+		t.Fatal("a stalled body ended without an error")
+	}
+
+	// The auth host can stall too; Close releases what is stalled.
+	s.Faults.Inject(lineworkstest.Faults{StallAfterHeaders: []string{lineworkstest.HostAuth}})
+	resp, err = noRedirect.Do(newPost(tokenURL(s), jwtForm("x")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("token error headers: %d", resp.StatusCode)
+	}
+	go func() { _, err := io.ReadAll(resp.Body); read <- err }()
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	waitFor(t, "Close to return", func() bool {
+		select {
+		case <-closed:
+			return true
+		default:
+			return false
+		}
+	})
+	<-read
+}
+
+// The admin door sets the stall like any fault, and refuses a host it
+// does not know.
+func TestStallAfterHeadersThroughTheAdminDoor(t *testing.T) {
+	s, _ := newAdminServer(t)
+	if st := admin(t, s, http.MethodPut, "/_emulator/settings", `{"faults":{"stall_after_headers":["storage","api"]}}`, nil); st != http.StatusOK {
+		t.Fatalf("PUT settings: %d", st)
+	}
+	if got := s.Faults.Injecting().StallAfterHeaders; fmt.Sprint(got) != "[storage api]" {
+		t.Errorf("stall_after_headers %v", got)
+	}
+	if st := admin(t, s, http.MethodPut, "/_emulator/settings", `{"faults":{"stall_after_headers":["www"]}}`, nil); st != http.StatusBadRequest {
+		t.Errorf("an unknown host: %d", st)
 	}
 }

@@ -97,7 +97,7 @@ func Start(o Options) (*Server, error) {
 	s.Legacy = newLegacy(s.Auth)
 	s.Directory = newDirectory()
 	s.Forms = newForms()
-	s.Faults = newFaultInjector(c)
+	s.Faults = newFaultInjector(c, s.closed)
 	s.Bots = newBots(c, s.Directory, s.Forms, s.closed)
 	s.Storage = newStorage(c, s.storageURL, apiURL, s.closed)
 
@@ -118,9 +118,9 @@ func Start(o Options) (*Server, error) {
 	s.Storage.mount(storageRoutes)
 
 	s.handlers = map[string]http.Handler{
-		HostAuth:    s.Requests.record(HostAuth, authRoutes),
-		HostAPI:     s.Requests.record(HostAPI, &apiHost{faults: s.Faults, auth: s.Auth, routes: s.apiRoutes}),
-		HostStorage: s.Requests.record(HostStorage, &storageHost{faults: s.Faults, auth: s.Auth, routes: storageRoutes}),
+		HostAuth:    s.Requests.record(HostAuth, s.Faults.stalling(HostAuth, authRoutes)),
+		HostAPI:     s.Requests.record(HostAPI, s.Faults.stalling(HostAPI, &apiHost{faults: s.Faults, auth: s.Auth, routes: s.apiRoutes})),
+		HostStorage: s.Requests.record(HostStorage, s.Faults.stalling(HostStorage, &storageHost{faults: s.Faults, auth: s.Auth, routes: storageRoutes})),
 	}
 	s.auth = serve(listeners[0], s.handlers[HostAuth])
 	s.api = serve(listeners[1], s.handlers[HostAPI])

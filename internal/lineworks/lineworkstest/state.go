@@ -239,6 +239,9 @@ func (s *Server) prepareSettings(st Settings) (func(), error) {
 		if f.TooManyRequests < 0 || f.Unavailable < 0 || f.TooManyRequests+f.Unavailable > 1 || f.Reset < 0 || f.MaxInARow < 0 {
 			return nil, fmt.Errorf("faults: too_many_requests and unavailable are shares from 0 to 1 that add up to at most 1; reset and max_in_a_row are not negative")
 		}
+		if err := checkStallHosts(f.StallAfterHeaders); err != nil {
+			return nil, err
+		}
 	}
 	if st.MutationHoldMillis != nil && *st.MutationHoldMillis < 0 {
 		return nil, fmt.Errorf("mutation_hold_ms must not be negative")
