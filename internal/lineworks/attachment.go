@@ -75,8 +75,14 @@ func (e *IncompleteDownloadError) Error() string {
 
 func (e *IncompleteDownloadError) Unwrap() error { return e.Err }
 
+// MaxAttachmentSize is the largest max_size a caller may ask for: 1 TiB,
+// more than any file sent in a chat (LINE WORKS documents no limit of its
+// own for bot attachments), and far from where size arithmetic overflows.
+const MaxAttachmentSize = 1 << 40
+
 // DownloadAttachment streams a file a user sent the bot into w, and returns
-// what it learnt on the way. maxSize > 0 bounds the size.
+// what it learnt on the way. maxSize > 0 bounds the size; any value up to
+// math.MaxInt64 works.
 //
 // The attachment API answers 302 to a storage host on another domain that
 // wants the same bearer token. HTTP clients drop Authorization on such a

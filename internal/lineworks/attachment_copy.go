@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"net/http"
 )
 
@@ -26,7 +27,8 @@ func stream(resp *http.Response, w io.Writer, maxSize int64) (*Attachment, error
 	}
 	h := sha256.New()
 	var src io.Reader = resp.Body
-	if maxSize > 0 {
+	if maxSize > 0 && maxSize < math.MaxInt64 { // no body can be longer than MaxInt64
+		// One byte past the limit tells a body of exactly maxSize from a longer one.
 		src = io.LimitReader(src, maxSize+1)
 	}
 	n, err := copyHashing(w, h, src, resp.ContentLength)

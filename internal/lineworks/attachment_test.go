@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -520,6 +522,39 @@ func TestDownloadSizeLimit(t *testing.T) {
 	var tooLarge *SizeLimitError
 	if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, size-1); !errors.As(err, &tooLarge) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// The largest max_size there is bounds nothing, and counts right: a body
+// of unannounced length (chunked) arrives whole, with its hash. Adding one
+// to it once made the limit negative, and the download "succeeded" with
+// zero bytes and the SHA-256 of nothing.
+func TestTheLargestSizeLimitDoesNotOverflow(t *testing.T) {
+	content := bytes.Repeat([]byte("chunked "), 4096)
+	chunked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		for chunk := range slices.Chunk(content, 1000) {
+			_, _ = w.Write(chunk)
+			w.(http.Flusher).Flush() // no Content-Length: chunked
+		}
+	}))
+	defer chunked.Close()
+	f := newFixture(t)
+	f.addReport()
+	f.emu.Storage.SetAPIAnswers401(true) // so the download goes to the storage endpoint: the chunked server
+	c := f.client(t, func(c *Config) { c.StorageEndpoint = chunked.URL })
+	for _, limit := range []int64{math.MaxInt64, math.MaxInt64 - 1, MaxAttachmentSize, int64(len(content))} {
+		var buf bytes.Buffer
+		att, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, &buf, limit)
+		if err != nil {
+			t.Fatalf("max size %d: %v", limit, err)
+		}
+		if att.Size != int64(len(content)) || att.SHA256 != sha256Hex(content) || !bytes.Equal(buf.Bytes(), content) {
+			t.Fatalf("max size %d: %d bytes, SHA-256 %s", limit, att.Size, att.SHA256)
+		}
+	}
+	var tooLarge *SizeLimitError
+	if _, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, int64(len(content))-1); !errors.As(err, &tooLarge) {
+		t.Fatalf("one byte over the limit, without Content-Length: %v", err)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -93,11 +92,16 @@ func (d *botAttachmentDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				},
 			},
 			"max_size": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Largest file to accept, in bytes. Without `output_path` it defaults to %d (16 MiB), since inline content lives in memory and in the state; "+
-					"with `output_path` there is no limit unless set.", defaultInlineMaxSize),
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
+				MarkdownDescription: fmt.Sprintf("Largest file to accept, in bytes, from 1 to %d (1 TiB). Without `output_path` it defaults to %d (16 MiB), since inline content lives in memory and in the state; "+
+					"with `output_path` there is no limit unless set.", int64(lineworks.MaxAttachmentSize), defaultInlineMaxSize),
+				Optional: true,
+				Computed: true,
+				Validators: []validator.Int64{int64Bounds{
+					min: 1, max: lineworks.MaxAttachmentSize,
+					tooSmall: "max_size is %d: give the largest file to accept, in bytes (at least 1), or leave max_size out.",
+					tooLarge: fmt.Sprintf("max_size is %%d bytes, more than the %d (1 TiB) it may be, which is more than any file sent in a chat. "+
+						"Lower it, or leave max_size out: with output_path there is then no limit.", int64(lineworks.MaxAttachmentSize)),
+				}},
 			},
 			"content_base64": schema.StringAttribute{
 				MarkdownDescription: "The file's content, base64-encoded. Null when `output_path` is set, so large files never reach the state.",

@@ -284,6 +284,14 @@ func TestAccBotAttachment_invalidIDsAreRefusedAtPlan(t *testing.T) {
 			Config:      env.provider() + attachmentConfig(testFileID, `output_path = "x"`, `file_permission = "rw-r--r--"`),
 			ExpectError: errorText(`must be an octal permission such as "0600" or "0644"`),
 		},
+		resource.TestStep{
+			Config:      env.provider() + attachmentConfig(testFileID, `output_path = "x"`, `max_size = 9223372036854775807`),
+			ExpectError: errorText("Invalid max_size", "max_size is 9223372036854775807 bytes, more than the 1099511627776 (1 TiB) it may be", "leave max_size out"),
+		},
+		resource.TestStep{
+			Config:      env.provider() + attachmentConfig(testFileID, `max_size = 0`),
+			ExpectError: errorText("Invalid max_size", "max_size is 0: give the largest file to accept, in bytes (at least 1)"),
+		},
 	)
 	if n := len(env.emu.Requests.All()); n != 0 {
 		t.Fatalf("%d requests were sent for invalid arguments", n)

@@ -92,3 +92,32 @@ func (v clientValidator) ValidateString(_ context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.name, err.Error()+".")
 	}
 }
+
+// int64Bounds checks an int64 argument against [min, max] in words written
+// for that argument: the framework's own message ("value must be between 1
+// and 1099511627776") says neither what the bound is for nor what to do.
+type int64Bounds struct {
+	min, max int64
+	// tooSmall and tooLarge are the messages, formatted with the value.
+	tooSmall, tooLarge string
+}
+
+var _ validator.Int64 = int64Bounds{}
+
+func (v int64Bounds) Description(context.Context) string {
+	return fmt.Sprintf("must be between %d and %d", v.min, v.max)
+}
+
+func (v int64Bounds) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v int64Bounds) ValidateInt64(_ context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	switch n := req.ConfigValue.ValueInt64(); {
+	case n < v.min:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), fmt.Sprintf(v.tooSmall, n))
+	case n > v.max:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), fmt.Sprintf(v.tooLarge, n))
+	}
+}
