@@ -273,10 +273,12 @@ func FuzzTokenResponse(f *testing.F) {
 	})
 }
 
-// The secrets a request carried, which an error body may echo.
+// The secrets a request carried, which an error body may echo. The client
+// secret holds a space and control characters, so that its collapsed form
+// ("s3cr3t client secret") is what a message would show.
 const (
 	fuzzAssertion    = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJjbGllbnQtMSJ9.c2lnbmF0dXJl"
-	fuzzClientSecret = "s3cr3t-client-secret"
+	fuzzClientSecret = "s3cr3t client\t\x07secret"
 	fuzzRefresh      = "jp1AAAB+refresh/token=="
 	fuzzBearer       = "jp1AAABbearer+token/value==.3f2a"
 )
@@ -285,7 +287,8 @@ const (
 var completeJWT = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
 
 // checkErrorText fails unless msg is fit for a diagnostic: UTF-8, no
-// control characters, bounded, and none of the request's secrets.
+// control characters, bounded, and none of the request's secrets, in any
+// of the forms SecretForms lists nor collapsed.
 func checkErrorText(t *testing.T, kind, msg string, secrets ...string) {
 	t.Helper()
 	if !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) {
@@ -295,8 +298,10 @@ func checkErrorText(t *testing.T, kind, msg string, secrets ...string) {
 		t.Fatalf("%s error of %d bytes", kind, len(msg))
 	}
 	for _, s := range secrets {
-		if strings.Contains(msg, s) {
-			t.Fatalf("%s error quotes the secret %q: %q", kind, s, msg)
+		for _, form := range append(SecretForms(s), flatten(s)) {
+			if len(form) >= minSecretLength && strings.Contains(msg, form) {
+				t.Fatalf("%s error quotes the secret %q as %q: %q", kind, s, form, msg)
+			}
 		}
 	}
 	if completeJWT.MatchString(msg) {
@@ -324,6 +329,34 @@ func FuzzErrorBodies(f *testing.F) {
 		}
 		if json.Unmarshal(body, &reply) == nil {
 			checkErrorText(t, "service token", newServiceTokenError(reply.ErrorCode, fuzzRefresh, fuzzClientSecret).Error(), fuzzRefresh, fuzzClientSecret)
+		}
+	})
+}
+
+// redactionMarks are what redaction writes: a secret found only inside
+// them is not a leak.
+const redactionMarks = "[redacted JWT][redacted]…"
+
+// A secret the service echoes, in any encoding it may use and wherever it
+// sits in its words, never reaches the message: not as sent, not
+// collapsed, not URL-encoded, JSON-escaped, both, or in base64.
+func FuzzRedact(f *testing.F) {
+	f.Fuzz(func(t *testing.T, before, secret, after string) {
+		if len(secret) < minSecretLength || len(flatten(secret)) < minSecretLength || !utf8.ValidString(secret) ||
+			strings.ContainsAny(secret, "[]…") || strings.Contains(redactionMarks, secret) {
+			return // not looked for, or indistinguishable from the marks
+		}
+		for name, encode := range secretEncodings {
+			echoed := encode(secret)
+			msg := serviceText(before+echoed+after, []string{secret})
+			if !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) {
+				t.Fatalf("%s: not printable text: %q", name, msg)
+			}
+			for _, form := range append(SecretForms(secret), flatten(secret), echoed) {
+				if len(form) >= minSecretLength && strings.Contains(msg, form) && !strings.Contains(redactionMarks, form) {
+					t.Fatalf("%s: %q echoed as %q gives %q, which quotes %q", name, secret, echoed, msg, form)
+				}
+			}
 		}
 	})
 }

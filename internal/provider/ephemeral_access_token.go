@@ -120,7 +120,7 @@ func (r *accessTokenEphemeralResource) Open(ctx context.Context, req ephemeral.O
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.data.logContext(ctx)
+	ctx = r.data.logContext(ctx, m.RefreshToken.ValueString())
 	client := r.data.client
 
 	var (

@@ -93,7 +93,7 @@ func (r *serviceAPITokenEphemeralResource) Open(ctx context.Context, req ephemer
 	}
 	addLegacyWarning(&resp.Diagnostics, path.Empty(), "lineworks_service_api_token")
 	client := r.data.client
-	tok, err := client.RefreshServiceAPIToken(r.data.logContext(ctx), m.APIID.ValueString(), m.ConsumerKey.ValueString(), m.RefreshToken.ValueString())
+	tok, err := client.RefreshServiceAPIToken(r.data.logContext(ctx, m.RefreshToken.ValueString(), m.ConsumerKey.ValueString()), m.APIID.ValueString(), m.ConsumerKey.ValueString(), m.RefreshToken.ValueString())
 	if err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to refresh the LINE WORKS API 1.0 service API token", err)
 		return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -63,14 +64,27 @@ var (
 	}
 )
 
-// logContext masks secrets in everything logged with the returned context.
-func (d *providerData) logContext(ctx context.Context) context.Context {
+// logContext masks secrets in everything logged with the returned context:
+// the provider's configured secrets, and more, such as a refresh token an
+// ephemeral resource was given, each in every form it may take in text
+// (URL-encoded, JSON-escaped, base64).
+func (d *providerData) logContext(ctx context.Context, more ...string) context.Context {
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
 	ctx = tflog.MaskLogRegexes(ctx, secretPatterns...)
-	if len(d.secrets) > 0 {
-		ctx = tflog.MaskLogStrings(ctx, d.secrets...)
+	return maskSecrets(ctx, append(slices.Clone(d.secrets), more...)...)
+}
+
+// maskSecrets masks each of secrets, in every form lineworks.SecretForms
+// lists, in everything logged with the returned context.
+func maskSecrets(ctx context.Context, secrets ...string) context.Context {
+	var forms []string
+	for _, s := range secrets {
+		forms = append(forms, lineworks.SecretForms(s)...)
 	}
-	return ctx
+	if len(forms) == 0 {
+		return ctx
+	}
+	return tflog.MaskLogStrings(ctx, forms...)
 }
 
 // tflogLogger sends the client's messages to Terraform's log.

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 )
@@ -102,7 +101,7 @@ func (r *botSecretResource) Create(ctx context.Context, req resource.CreateReque
 		r.data.addClientError(&resp.Diagnostics, "Failed to issue the LINE WORKS bot secret", err)
 		return
 	}
-	ctx = tflog.MaskLogStrings(ctx, secret)
+	ctx = maskSecrets(ctx, secret)
 	issued := formatTime(r.data.now())
 	m.ID = types.StringValue(m.BotID.ValueString() + "/" + issued)
 	m.Secret = types.StringValue(secret)
@@ -120,7 +119,7 @@ func (r *botSecretResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	if s := m.Secret.ValueString(); s != "" {
-		ctx = tflog.MaskLogStrings(ctx, s)
+		ctx = maskSecrets(ctx, s)
 	}
 	_, err := r.data.client.GetBot(ctx, botID)
 	if lineworks.IsNotFound(err) {
