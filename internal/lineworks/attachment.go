@@ -150,8 +150,15 @@ func (c *Client) openAttachment(ctx context.Context, botID, fileID string, tok *
 	case isRedirect(resp.StatusCode):
 		loc := resp.Header.Get("Location")
 		drain(resp)
-		// net/http has already parsed Location; it refuses the response otherwise.
-		target, _ := resp.Request.URL.Parse(loc)
+		target, err := resp.Request.URL.Parse(loc)
+		if bad := resp.Header[unparsableLocation]; len(bad) > 0 || loc == "" || err != nil {
+			fields := map[string]any{}
+			if len(bad) > 0 {
+				fields["location"] = withoutQuery(bad[0])
+			}
+			c.cfg.Logger.Warn(ctx, "the attachment API redirected without a Location that is a URL; using the storage URL derived from the file ID instead", fields)
+			break
+		}
 		if !c.eps.mayCarryToken(target) {
 			c.cfg.Logger.Warn(ctx, "the attachment API redirected to a host that is not LINE WORKS's nor a configured endpoint; the token is not sent there, using the storage URL derived from the file ID instead",
 				map[string]any{"host": target.Scheme + "://" + target.Host})

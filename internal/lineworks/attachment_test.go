@@ -125,6 +125,50 @@ func TestDownloadNeverSendsTheTokenToAForeignHost(t *testing.T) {
 	}
 }
 
+// A Location that is not a URL is no reason to fail, nor to retry: the
+// download falls back to the URL derived from the file ID at once, and the
+// warning names the Location without its query, where a signed URL keeps
+// its credential. net/http would fail the whole answer instead, quoting it
+// whole, and retryablehttp retry it.
+func TestDownloadFallsBackWhenTheLocationIsNotAURL(t *testing.T) {
+	for _, location := range []string{
+		"https://apis-storage.worksmobile.com/k/emsg/r/jp1/%zz/?expires=1&signature=s3cr3t-signature",
+		"https://[::1/k/emsg/r/jp1/x/?signature=s3cr3t-signature",
+		"",
+	} {
+		t.Run(location, func(t *testing.T) {
+			f := newFixture(t)
+			f.addReport()
+			if location == "" {
+				f.emu.Storage.SetRedirectLocation(" ") // sent as no Location at all
+			} else {
+				f.emu.Storage.SetRedirectLocation(location)
+			}
+			var buf bytes.Buffer
+			att, err := f.client(t).DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if att.Method != DownloadFallback || buf.String() != string(report.Content) {
+				t.Fatalf("method %s, %d bytes", att.Method, buf.Len())
+			}
+			if n := len(f.apiRequests(http.MethodGet, "/v1.0/bots/"+testBotID+"/attachments/"+testFileID)); n != 1 {
+				t.Errorf("%d requests to the attachment API, want 1: nothing to retry", n)
+			}
+			log := f.log.text()
+			if !strings.Contains(log, "WARN the attachment API redirected without a Location that is a URL") {
+				t.Errorf("no warning logged:\n%s", log)
+			}
+			if location != "" && !strings.Contains(log, location[:strings.Index(location, "?")]) {
+				t.Errorf("the warning does not name the Location:\n%s", log)
+			}
+			if strings.Contains(log, "s3cr3t-signature") || strings.Contains(log, "expires=") {
+				t.Errorf("the log quotes the Location's query:\n%s", log)
+			}
+		})
+	}
+}
+
 // productionClient is a client with the default endpoints, whose transport
 // reaches the emulator under the service's real host names, over https.
 func (f *fixture) productionClient(t *testing.T) *Client {

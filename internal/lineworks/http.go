@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -42,7 +43,7 @@ func newHTTPClient(cfg *Config) *retryablehttp.Client {
 	logger := cfg.Logger
 	return &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: &stallTransport{base: transport, timeout: cfg.RequestTimeout},
+			Transport: locationTransport{&stallTransport{base: transport, timeout: cfg.RequestTimeout}},
 			// Redirects are followed by hand, so that the token goes only where it
 			// may (see Client.DownloadAttachment); the token endpoint never redirects.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -69,6 +70,41 @@ func newHTTPClient(cfg *Config) *retryablehttp.Client {
 			})
 		},
 	}
+}
+
+// unparsableLocation is where locationTransport moves a redirect's Location
+// that is not a URL. A header name with a space in it never comes from the
+// wire, so no server can set it.
+const unparsableLocation = "Unparsable Location"
+
+// locationTransport moves a redirect's Location aside when it is not a URL.
+// net/http's Client parses Location before it asks CheckRedirect, and
+// fails the whole answer when that fails, quoting the Location whole,
+// signed query included; retryablehttp then retries it. Set aside, the
+// answer reaches the caller, which falls back to the URL it can derive.
+type locationTransport struct{ base http.RoundTripper }
+
+func (t locationTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp == nil || resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return resp, err
+	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		if _, perr := req.URL.Parse(loc); perr != nil {
+			resp.Header.Del("Location")
+			resp.Header[unparsableLocation] = []string{loc}
+		}
+	}
+	return resp, nil
+}
+
+// withoutQuery is a URL as text, cut before its query and fragment, where a
+// signed URL carries its credential, and made fit for a message.
+func withoutQuery(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i]
+	}
+	return serviceText(raw, nil)
 }
 
 // redactedURL leaves out the query, the only part of a URL that could carry a
