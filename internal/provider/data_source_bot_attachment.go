@@ -78,6 +78,7 @@ func (d *botAttachmentDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"output_path": schema.StringAttribute{
 				MarkdownDescription: "Write the file here instead of returning it inline, creating missing directories. The file appears whole or not at all: " +
 					"the body streams to a temporary file in the same directory, which is synced and renamed into place, so a failed download leaves an existing file untouched. " +
+					"Only a regular file is replaced: a directory, a symbolic link, a named pipe or a device (such as `/dev/null`) at this path is an error that says which. " +
 					"Relative paths are relative to the directory Terraform runs in; prefer `\"${path.module}/…\"`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -189,8 +190,11 @@ func (d *botAttachmentDataSource) addAttachmentError(diags *diag.Diagnostics, m 
 	var (
 		notFound *lineworks.AttachmentNotFoundError
 		tooLarge *lineworks.SizeLimitError
+		badPath  *lineworks.OutputPathError
 	)
 	switch {
+	case errors.As(err, &badPath):
+		diags.AddAttributeError(path.Root("output_path"), "Cannot write the LINE WORKS attachment to output_path", err.Error()+".")
 	case errors.As(err, &notFound):
 		diags.AddAttributeError(path.Root("file_id"), "LINE WORKS attachment not found", err.Error()+".")
 	case errors.As(err, &tooLarge) && m.OutputPath.IsNull():
