@@ -92,11 +92,12 @@ func checkOutputPath(name string) error {
 	case fi.Mode().IsRegular():
 		return nil
 	}
-	return &OutputPathError{Name: name, Found: describeFileType(name, fi.Mode())}
+	return &OutputPathError{Name: name, Found: FileKind(name, fi.Mode())}
 }
 
-// describeFileType names the kind of file mode describes.
-func describeFileType(name string, mode os.FileMode) string {
+// FileKind names the kind of file at name that mode describes, for a
+// message: "a directory", "a symbolic link (to …)", "a named pipe (FIFO)"…
+func FileKind(name string, mode os.FileMode) string {
 	switch {
 	case mode.IsDir():
 		return "a directory"
@@ -113,6 +114,8 @@ func describeFileType(name string, mode os.FileMode) string {
 		return "a block device"
 	case mode&os.ModeSocket != 0:
 		return "a socket"
+	case mode.IsRegular():
+		return "a regular file"
 	}
 	return fmt.Sprintf("a special file (%v)", mode.Type())
 }

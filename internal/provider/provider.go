@@ -98,7 +98,8 @@ func (p *lineworksProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("private_key_path"))},
 			},
 			"private_key_path": schema.StringAttribute{
-				MarkdownDescription: "Path of the Private Key file as downloaded from the Developer Console; `~/` is expanded. " +
+				MarkdownDescription: "Path of the Private Key file as downloaded from the Developer Console; `~/` is expanded, and a relative path is read from the directory Terraform runs in. " +
+					"It must be a regular file (a symbolic link to one is fine) of at most 64 KiB; one that users other than its owner may read gets a warning (`chmod 600`). " +
 					"Conflicts with `private_key`. Environment: `" + envPrivateKeyPath + "`.",
 				Optional: true,
 			},
@@ -185,7 +186,8 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 	}
 
 	cfg.Scopes = scopesSetting(ctx, m.Scopes, &resp.Diagnostics)
-	cfg.PrivateKey = privateKeySetting(m, &resp.Diagnostics)
+	var key keySource
+	cfg.PrivateKey, key = privateKeySetting(m, &resp.Diagnostics)
 	cfg.RequestTimeout = requestTimeoutSetting(m.RequestTimeout, &resp.Diagnostics)
 	cfg.MaxRetries = maxRetriesSetting(m.MaxRetries, &resp.Diagnostics)
 
@@ -204,6 +206,7 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		secrets:            nonEmpty(cfg.ClientSecret, cfg.AccessToken, cfg.ConsumerKey),
 		unknown:            unknownSettings(m),
 		accessTokenUnknown: m.AccessToken.IsUnknown(),
+		key:                key,
 		now:                p.now,
 	}
 	// Ephemeral resources get their data from their own field: without it they

@@ -33,6 +33,8 @@ type providerData struct {
 	accessTokenUnknown bool
 	// now is the provider's clock (lineworksProvider.now).
 	now func() time.Time
+	// key is where the private key came from, for the advice of errors.
+	key keySource
 
 	// Tokens to revoke when their ephemeral resource closes, by handle. Close
 	// runs in the same provider process as Open, so only the handle needs to

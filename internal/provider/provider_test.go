@@ -64,6 +64,10 @@ func TestAccProvider_badKeysSayWhatIsWrong(t *testing.T) {
 			ExpectError: errorText("Invalid LINE WORKS private key", "is not PEM text", "-----BEGIN PRIVATE KEY-----"),
 		},
 		resource.TestStep{
+			Config:      env.providerWithKey("/home/kim/private_20261122.key") + echoAccessToken,
+			ExpectError: errorText("Invalid LINE WORKS private key", "private_key holds what looks like a file path, not the key's PEM text", "Give the path as private_key_path instead"),
+		},
+		resource.TestStep{
 			Config:      strings.Replace(env.provider(), env.keyPath, missingPath, 1) + echoAccessToken,
 			ExpectError: errorText("Cannot read the LINE WORKS private key file", missingPath+" does not exist"),
 		},
