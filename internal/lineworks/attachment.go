@@ -205,7 +205,7 @@ func (c *Client) attachmentError(resp *http.Response, botID, fileID string) erro
 	apiErr := parseAPIError(resp, body)
 	switch {
 	case resp.StatusCode == http.StatusForbidden && !apiErr.IsStaleToken():
-		apiErr.Hint, apiErr.Scopes = "The token may lack the scope this call needs.", slices.Clone(scopesToDownload)
+		apiErr.Scopes = slices.Clone(scopesToDownload) // its advice is the hint
 	default:
 		apiErr.Hint = statusHint(resp.StatusCode, c.cfg.MaxRetries)
 	}

@@ -7,6 +7,7 @@ package lineworks
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -46,6 +47,11 @@ var (
 	scopesToDownload = []string{"bot", "bot.message"}
 )
 
+// ScopesToWrite are the scopes any one of which allows the bot calls that
+// change something (a bot, a registration, a secret), for a caller that
+// checks them before calling.
+func ScopesToWrite() []string { return slices.Clone(scopesToWrite) }
+
 // scopeAdvice is what an *APIError with Scopes advises by default.
 func scopeAdvice(scopes []string) string {
 	which := "it"
@@ -61,7 +67,8 @@ func scopeAdvice(scopes []string) string {
 func (c *Client) apiErrorHint(e *APIError, call apiCall) {
 	switch {
 	case e.StatusCode == http.StatusForbidden:
-		e.Hint, e.Scopes = "The token may lack the scope this call needs.", call.neededScopes()
+		// The scope advice says it all; a hint beside it would say it twice.
+		e.Hint, e.Scopes = "", call.neededScopes()
 	case e.StatusCode == http.StatusConflict && e.Code == "CONFLICT":
 		e.Hint = "LINE WORKS refuses parallel changes to one bot. This client sends its own one at a time, so another program (a script, the Developer Console, another process with these credentials) was changing the same bot; try again once it is done."
 	default:

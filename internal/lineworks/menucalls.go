@@ -48,22 +48,23 @@ func (c *Client) confirmAbsent(ctx context.Context, botID int64, desc string, no
 	return fmt.Errorf("%s: %w", desc, absent)
 }
 
-// withMenuScopeHint replaces the hint of a 403 (menu calls accept
-// bot.message where bot calls need bot), and returns the refusal anew as
-// desc's: an error's message is fixed when it is wrapped.
+// withMenuScopeHint gives a 403 the scopes a menu call accepts (bot.message
+// is enough for menus where bot calls need bot), and returns the refusal
+// anew as desc's: an error's message is fixed when it is wrapped. The
+// scope advice (APIError.ScopeAdvice) says what to do; the hint only says
+// when a newly issued token was refused too, so nothing is said twice.
 func withMenuScopeHint(err error, desc string, write bool) error {
 	var apiErr *APIError
 	if err == nil || errors.Is(err, ErrStaticTokenRejected) || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
 		return err
 	}
-	scopes := "bot or bot.message"
+	apiErr.Scopes = []string{"bot", "bot.message"}
 	if !write {
-		scopes = "bot, bot.message or bot.read"
+		apiErr.Scopes = append(apiErr.Scopes, "bot.read")
 	}
-	prefix := "The token may lack the scope this call needs. "
+	apiErr.Hint = ""
 	if apiErr.IsStaleToken() {
-		prefix = "LINE WORKS refused a newly issued access token too. "
+		apiErr.Hint = "LINE WORKS refused a newly issued access token too."
 	}
-	apiErr.Hint = prefix + "Menu calls need " + scopes + ": include one in the scopes tokens are issued for, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
 	return fmt.Errorf("%s: %w", desc, apiErr)
 }

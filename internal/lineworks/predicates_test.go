@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -101,5 +102,24 @@ func TestScopeAdviceEndsTheMessage(t *testing.T) {
 	}
 	if (&APIError{StatusCode: http.StatusNotFound}).ScopeAdvice() != "" {
 		t.Error("advice on scopes for a refusal no scope explains")
+	}
+}
+
+// A missing scope is said once: the advice, not a hint that says the same
+// before it ("The token may lack the scope this call needs. This call
+// needs the bot scope…"). Bot calls, downloads and menu calls alike.
+func TestAMissingScopeIsSaidOnce(t *testing.T) {
+	f, _ := newBotFixture(t)
+	f.addReport()
+	c := f.client(t, func(c *Config) { c.Scopes = []string{"user.read"} })
+	ctx := context.Background()
+	_, create := c.CreateBot(ctx, basicBot("x"))
+	_, read := c.GetBot(ctx, 2000001)
+	_, download := c.DownloadAttachment(ctx, testBotID, testFileID, io.Discard, 0)
+	_, menu := c.ListRichMenus(ctx, 2000001)
+	for name, err := range map[string]error{"create": create, "read": read, "download": download, "menu": menu} {
+		if !IsScopeMissing(err) || strings.Count(err.Error(), "This call needs") != 1 || strings.Contains(err.Error(), "may lack") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

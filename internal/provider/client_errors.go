@@ -21,7 +21,7 @@ import (
 func (d *providerData) addClientError(diags *diag.Diagnostics, summary string, err error) {
 	var missing *lineworks.MissingSettingError
 	if !errors.As(err, &missing) {
-		diags.AddError(summary, inTerraformTerms(err))
+		diags.AddError(summary, d.inTerraformTerms(err))
 		return
 	}
 	if d.unknown[missing.Setting] {
@@ -35,19 +35,28 @@ func (d *providerData) addClientError(diags *diag.Diagnostics, summary string, e
 }
 
 // inTerraformTerms is err's message with the client's advice completed, or
-// replaced, by what to do in a Terraform configuration.
-func inTerraformTerms(err error) string {
+// replaced, by what to do in a Terraform configuration: which block, which
+// argument, which Terraform option.
+func (d *providerData) inTerraformTerms(err error) string {
 	msg := err.Error()
-	var apiErr *lineworks.APIError
+	var (
+		apiErr   *lineworks.APIError
+		tokenErr *lineworks.TokenError
+	)
 	if lineworks.IsScopeMissing(err) && errors.As(err, &apiErr) {
-		// The client says to include a scope in the token's; here that is
-		// the provider's scopes argument.
-		msg = strings.Replace(msg, apiErr.ScopeAdvice(), providerScopeAdvice(apiErr.Scopes), 1)
+		// The client says to include a scope in the token's; where that is
+		// depends on where this block's token comes from.
+		msg = strings.Replace(msg, apiErr.ScopeAdvice(), d.scopeAdvice(apiErr.Scopes), 1)
+	}
+	if errors.As(err, &tokenErr) && tokenErr.Code == "invalid_grant" && d.key.from != "" && d.key.from != "private_key" {
+		// The client speaks of private_key; the key came from elsewhere.
+		msg = strings.Replace(msg, "that private_key is the key", "that the key in "+d.key.where()+" is the key", 1)
 	}
 	var advice []string
 	switch {
 	case lineworks.IsStaticTokenRejected(err):
-		advice = append(advice, "For example, set access_token from ephemeral.lineworks_access_token, which issues a fresh token in every run.")
+		advice = append(advice, "If access_token comes from an ephemeral \"lineworks_access_token\", check that block's scopes; "+
+			"a fixed token must be issued again (ephemeral.lineworks_access_token issues a fresh one in every run).")
 	case lineworks.IsRateLimited(err):
 		advice = append(advice, "Lowering Terraform's -parallelism sends fewer requests at once.")
 	case lineworks.IsStalled(err):
@@ -61,13 +70,24 @@ func inTerraformTerms(err error) string {
 	return msg
 }
 
-// providerScopeAdvice says which scopes a call needs, and that they go in
-// the provider's scopes argument.
-func providerScopeAdvice(scopes []string) string {
-	which := scopes[0]
+// scopeAdvice says which scopes a call needs, and where this block's token
+// gets its scopes: the block's scopes argument when the provider issues it,
+// whatever issued it when it was given as access_token.
+func (d *providerData) scopeAdvice(scopes []string) string {
+	needs := strings.Join(scopes, " or ")
+	which := `"` + scopes[0] + `"`
 	if len(scopes) > 1 {
 		which = "one of them"
 	}
-	return fmt.Sprintf("This call needs the %s scope: add %s to the provider's scopes, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes).",
-		strings.Join(scopes, " or "), which)
+	enable := "enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)"
+	if d == nil || !d.access.staticToken {
+		current := ""
+		if d != nil && !d.access.scopesUnknown {
+			current = " (now " + hclStrings(d.access.scopes) + ")"
+		}
+		return fmt.Sprintf("This call needs the %s scope: add %s to this provider block's scopes%s, and %s.", needs, which, current, enable)
+	}
+	return fmt.Sprintf("This call needs the %s scope, which the access token given to this provider block (access_token) lacks. "+
+		"If it comes from an ephemeral \"lineworks_access_token\", add %s to that block's scopes; a fixed token must be issued again with it. "+
+		"Either way, %s.", needs, which, enable)
 }

@@ -33,7 +33,7 @@ func TestAccBotAttachment_outputPathMustBeARegularFile(t *testing.T) {
 		},
 		resource.TestStep{
 			Config:      env.provider() + attachmentConfig(testFileID, fmt.Sprintf("output_path = %q", link)),
-			ExpectError: errorText(link+" is a symbolic link (to "+filepath.Join(dir, "elsewhere.pdf")+"), not a regular file"),
+			ExpectError: errorText(link + " is a symbolic link (to " + filepath.Join(dir, "elsewhere.pdf") + "), not a regular file"),
 		},
 	)
 	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {

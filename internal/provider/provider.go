@@ -112,9 +112,11 @@ func (p *lineworksProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"access_token": schema.StringAttribute{
 				MarkdownDescription: "An access token to call the API with, instead of issuing one. This is how a token from the `lineworks_access_token` " +
-					"ephemeral resource reaches a second provider block. Environment: `" + envAccessToken + "`.",
-				Optional:  true,
-				Sensitive: true,
+					"ephemeral resource reaches a second provider block; the scopes it has are those of the block that issued it. " +
+					"The token alone, without a `Bearer ` prefix; an empty string is an error (leave the argument out instead). Environment: `" + envAccessToken + "`.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{accessTokenValidator{}},
 			},
 			"auth_endpoint": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the authentication server. Defaults to `" + lineworks.DefaultAuthEndpoint + "` (token at `/oauth2/v2.0/token`). " +
@@ -185,6 +187,13 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		Logger:           tflogLogger{},
 	}
 
+	// Again here: a value from an ephemeral resource is only known now, and
+	// the variable is read only now.
+	if from := accessTokenFrom(m); from != "" {
+		if problem := accessTokenProblem(cfg.AccessToken, from); problem != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("access_token"), "Invalid LINE WORKS access token", problem)
+		}
+	}
 	cfg.Scopes = scopesSetting(ctx, m.Scopes, &resp.Diagnostics)
 	var key keySource
 	cfg.PrivateKey, key = privateKeySetting(m, &resp.Diagnostics)
@@ -207,6 +216,7 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		unknown:            unknownSettings(m),
 		accessTokenUnknown: m.AccessToken.IsUnknown(),
 		key:                key,
+		access:             newBlockAccess(m, cfg, unknownSettings(m)),
 		now:                p.now,
 	}
 	// Ephemeral resources get their data from their own field: without it they

@@ -35,6 +35,9 @@ type providerData struct {
 	now func() time.Time
 	// key is where the private key came from, for the advice of errors.
 	key keySource
+	// access is what the block calls the API with, for plan-time checks
+	// and the advice on a missing scope.
+	access blockAccess
 
 	// Tokens to revoke when their ephemeral resource closes, by handle. Close
 	// runs in the same provider process as Open, so only the handle needs to

@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*botResource)(nil)
 	_ resource.ResourceWithImportState    = (*botResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*botResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*botResource)(nil)
 )
 
 // NewBotResource returns the lineworks_bot resource.
@@ -205,6 +206,12 @@ func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 		resp.Diagnostics.AddAttributeError(path.Root("callback_url"), "Missing callback URL",
 			"enable_callback is true, so LINE WORKS needs a callback_url to send the callbacks to. Set callback_url, or set enable_callback = false.")
 	}
+}
+
+// ModifyPlan refuses, at plan time, a change the provider block cannot make:
+// no credentials to get a token with, or tokens without the bot scope.
+func (r *botResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.checkAccess(req, "a lineworks_bot", lineworks.ScopesToWrite(), &resp.Diagnostics)
 }
 
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

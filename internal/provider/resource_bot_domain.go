@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                = (*botDomainResource)(nil)
 	_ resource.ResourceWithConfigure   = (*botDomainResource)(nil)
 	_ resource.ResourceWithImportState = (*botDomainResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*botDomainResource)(nil)
 )
 
 // NewBotDomainResource returns the lineworks_bot_domain resource.
@@ -90,6 +91,12 @@ func (r *botDomainResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 
 func (r *botDomainResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, a change the provider block cannot make:
+// no credentials to get a token with, or tokens without the bot scope.
+func (r *botDomainResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.checkAccess(req, "a lineworks_bot_domain", lineworks.ScopesToWrite(), &resp.Diagnostics)
 }
 
 func (r *botDomainResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

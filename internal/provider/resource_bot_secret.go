@@ -19,6 +19,7 @@ var (
 	_ resource.Resource                = (*botSecretResource)(nil)
 	_ resource.ResourceWithConfigure   = (*botSecretResource)(nil)
 	_ resource.ResourceWithImportState = (*botSecretResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*botSecretResource)(nil)
 )
 
 // NewBotSecretResource returns the lineworks_bot_secret resource.
@@ -87,6 +88,12 @@ func (r *botSecretResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 
 func (r *botSecretResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, a change the provider block cannot make:
+// no credentials to get a token with, or tokens without the bot scope.
+func (r *botSecretResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.checkAccess(req, "a lineworks_bot_secret", lineworks.ScopesToWrite(), &resp.Diagnostics)
 }
 
 func (r *botSecretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

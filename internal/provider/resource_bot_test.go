@@ -463,7 +463,7 @@ resource "lineworks_bot_secret" "x" {
 }
 
 // With only bot.read, the data source works and a bot cannot be created:
-// the error names the scope to add.
+// the plan says so, naming the scope to add.
 func TestAccBot_scopes(t *testing.T) {
 	env := newBotEnv(t)
 	b, err := env.client(t).CreateBot(t.Context(), lineworks.BotSettings{BotName: "Existing", Description: "Made elsewhere", PhotoURL: "https://example.com/e.png", Administrators: []string{testAdmin}})
@@ -480,7 +480,7 @@ func TestAccBot_scopes(t *testing.T) {
 		},
 		resource.TestStep{
 			Config:      readOnly + botConfig("x"),
-			ExpectError: errorText("Failed to create the LINE WORKS bot", "403", "This call needs the bot scope: add bot to the provider's scopes"),
+			ExpectError: errorText("LINE WORKS scope missing: bot", `issues its tokens for scopes = ["bot.read"]`, `Add "bot" to that block's scopes`),
 		},
 	)
 }

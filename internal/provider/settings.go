@@ -6,6 +6,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -81,4 +82,18 @@ func unknownSettings(m providerModel) map[lineworks.Setting]bool {
 		unknown[lineworks.SettingPrivateKey] = true
 	}
 	return unknown
+}
+
+// accessTokenFrom names where the access token comes from: access_token,
+// LINEWORKS_ACCESS_TOKEN, or "" when none is given (or it is not known yet).
+func accessTokenFrom(m providerModel) string {
+	switch {
+	case m.AccessToken.IsUnknown():
+		return ""
+	case !m.AccessToken.IsNull():
+		return "access_token"
+	case os.Getenv(envAccessToken) != "":
+		return envAccessToken
+	}
+	return ""
 }

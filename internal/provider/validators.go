@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -120,4 +121,45 @@ func (v int64Bounds) ValidateInt64(_ context.Context, req validator.Int64Request
 	case n > v.max:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), fmt.Sprintf(v.tooLarge, n))
 	}
+}
+
+// accessTokenValidator refuses an access_token that cannot be one. Empty, it
+// would count as unset and the provider would quietly issue tokens with the
+// app's credentials instead (or ask for client_id), which is not what the
+// configuration says. With its "Bearer " prefix, it would be sent as
+// "Bearer Bearer …"; stripping the prefix silently would leave a value in
+// the configuration that is not a token, which other tools given the same
+// variable would send as it is. Saying so costs one edit.
+type accessTokenValidator struct{}
+
+var _ validator.String = accessTokenValidator{}
+
+func (accessTokenValidator) Description(context.Context) string {
+	return "must be an access token, not empty, without a Bearer prefix"
+}
+
+func (v accessTokenValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (accessTokenValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := accessTokenProblem(req.ConfigValue.ValueString(), "access_token"); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid LINE WORKS access token", problem)
+	}
+}
+
+// accessTokenProblem says what is wrong with token, given as from, in words
+// that never quote it; "" when nothing is.
+func accessTokenProblem(token, from string) string {
+	switch trimmed := strings.TrimSpace(token); {
+	case trimmed == "":
+		return fmt.Sprintf("%s is empty. Leave it out (or set it to null) for the provider to issue its own tokens with client_id, client_secret, "+
+			"service_account_id and private_key, or give it a token, such as ephemeral.lineworks_access_token.<name>.access_token.", from)
+	case len(trimmed) > len("Bearer") && strings.EqualFold(trimmed[:len("Bearer")], "Bearer") && strings.ContainsAny(trimmed[len("Bearer"):len("Bearer")+1], " \t"):
+		return fmt.Sprintf("%s starts with \"Bearer \": give the token alone, without the prefix. The provider sends it in an Authorization: Bearer header itself.", from)
+	}
+	return ""
 }
