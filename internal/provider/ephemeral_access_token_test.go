@@ -269,7 +269,15 @@ provider "lineworks" {
 		},
 		resource.TestStep{
 			Config:      withCredentials(testClientID, testClientSecret, `scopes = ["Bot Message"]`) + ephemeralToken,
-			ExpectError: errorText("must be a LINE WORKS scope name"),
+			ExpectError: errorText("Invalid scopes", `scopes holds "Bot Message", which is not a LINE WORKS scope name: scopes are lowercase words joined by dots`),
+		},
+		resource.TestStep{
+			Config:      withCredentials(testClientID, testClientSecret, `scopes = ["bot bot.message"]`) + ephemeralToken,
+			ExpectError: errorText("Invalid scopes", `scopes holds "bot bot.message", several scopes in one string: write each as an element of its own, ["bot", "bot.message"].`),
+		},
+		resource.TestStep{
+			Config:      withCredentials(testClientID, testClientSecret, `scopes = []`) + ephemeralToken,
+			ExpectError: errorText("Invalid scopes", `scopes is empty: leave it out for the default, or list the scopes`),
 		},
 	)
 }

@@ -3,10 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -55,8 +55,17 @@ const (
 
 var (
 	botURLValidator   = clientValidator{"https URL for LINE WORKS", lineworks.ValidateBotURL}
+	botNameLength     = botTextLength("a bot name", lineworks.MaxBotNameLength)
+	botDescLength     = botTextLength("a description", lineworks.MaxBotDescriptionLength)
+	botLanguageKey    = oneOfWords{values: lineworks.BotLanguages, say: func(attr, v string) string {
+		return fmt.Sprintf("%s has the key %q, which is not a language LINE WORKS takes: use %s.", attr, v, quotedWords(lineworks.BotLanguages, "or"))
+	}}
+	botUserIDs = setvalidator.ValueStringsAre(notEmpty{say: func(attr string) string {
+		return attr + " holds an empty string: give the user IDs or login e-mail addresses of members of the tenant."
+	}})
+	botDomainIDs = setvalidator.ValueInt64sAre(domainIDValidator)
 	noLineBreaks      = stringvalidator.RegexMatches(regexp.MustCompile(`^[^\r\n]*$`), "must not contain line breaks: LINE WORKS replaces them with spaces, so write a space instead")
-	botLanguageKeys   = mapvalidator.KeysAre(stringvalidator.OneOf(lineworks.BotLanguages...))
+	botLanguageKeys   = mapvalidator.KeysAre(botLanguageKey)
 	botLanguagesMarkd = "`" + strings.Join(lineworks.BotLanguages, "`, `") + "`"
 )
 
@@ -73,12 +82,12 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 			"bot_name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The bot's name, 1 to %d characters, on one line (LINE WORKS would turn line breaks into spaces).", lineworks.MaxBotNameLength),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, lineworks.MaxBotNameLength), noLineBreaks},
+				Validators:          []validator.String{botNameLength, noLineBreaks},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("What the bot does, shown to users; at most %d characters.", lineworks.MaxBotDescriptionLength),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, lineworks.MaxBotDescriptionLength)},
+				Validators:          []validator.String{botDescLength},
 			},
 			"photo_url": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("URL of the bot's profile picture: https only, at most %d characters; a 640×640 PNG is recommended.", lineworks.MaxBotURLLength),
@@ -90,8 +99,14 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				ElementType:         types.StringType,
 				Required:            true,
 				Validators: []validator.Set{
-					setvalidator.SizeBetween(lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators),
-					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+					setSize{min: lineworks.MinBotAdministrators, max: lineworks.MaxBotAdministrators, say: func(attr string, n int) string {
+						if n == 0 {
+							return fmt.Sprintf("%s is empty: a bot needs %d to %d administrators, user IDs or login e-mail addresses of members of the tenant.", attr, lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators)
+						}
+						return fmt.Sprintf("%s lists %d users: a bot has %d to %d administrators. Keep %d, and make the others subadministrators (up to %d).",
+							attr, n, lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators, lineworks.MaxBotAdministrators, lineworks.MaxBotSubadministrators)
+					}},
+					botUserIDs,
 				},
 			},
 			"subadministrators": schema.SetAttribute{
@@ -99,8 +114,10 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.Set{
-					setvalidator.SizeAtMost(lineworks.MaxBotSubadministrators),
-					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+					setSize{max: lineworks.MaxBotSubadministrators, say: func(attr string, n int) string {
+						return fmt.Sprintf("%s lists %d users: a bot has at most %d subadministrators.", attr, n, lineworks.MaxBotSubadministrators)
+					}},
+					botUserIDs,
 				},
 			},
 			"allow_domains": schema.SetAttribute{
@@ -109,8 +126,10 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				ElementType: types.Int64Type,
 				Optional:    true,
 				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueInt64sAre(int64validator.AtLeast(1)),
+					setSize{min: 1, max: math.MaxInt, say: func(attr string, _ int) string {
+						return attr + " is empty: leave it out to let every domain use the bot, or list the domain IDs."
+					}},
+					botDomainIDs,
 				},
 			},
 			"enable_callback": schema.BoolAttribute{
@@ -130,7 +149,9 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				MarkdownDescription: botCallbackEventsDescription,
 				ElementType:         types.StringType,
 				Optional:            true,
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(lineworks.BotCallbackEvents...))},
+				Validators: []validator.Set{setvalidator.ValueStringsAre(oneOfWords{values: lineworks.BotCallbackEvents, say: func(attr, v string) string {
+					return fmt.Sprintf("%s holds %q, which is not a message type LINE WORKS sends to a bot: use %s.", attr, v, quotedWords(lineworks.BotCallbackEvents, "or"))
+				}})},
 			},
 			"channel_events": schema.SetAttribute{
 				MarkdownDescription: botChannelEventsDescription + " At least one. LINE WORKS chooses a default when it is not set; leaving it out later keeps what the bot has.",
@@ -140,8 +161,12 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 				Validators: []validator.Set{
 					// Empty would not survive a create: the service's default applies.
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.OneOf(lineworks.BotChannelEvents...)),
+					setSize{min: 1, max: math.MaxInt, say: func(attr string, _ int) string {
+						return attr + " is empty: leave it out for LINE WORKS's default (or to keep what the bot has), or list at least one event."
+					}},
+					setvalidator.ValueStringsAre(oneOfWords{values: lineworks.BotChannelEvents, say: func(attr, v string) string {
+						return fmt.Sprintf("%s holds %q, which is not a channel event LINE WORKS sends: use %s.", attr, v, quotedWords(lineworks.BotChannelEvents, "or"))
+					}}),
 				},
 			},
 			"enable_group_join": schema.BoolAttribute{
@@ -153,7 +178,9 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 			"default_rich_menu_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the rich menu shown to users who have no rich menu of their own, such as `40001`. LINE WORKS documents no shape beyond a string.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{notEmpty{say: func(attr string) string {
+					return attr + " is empty: leave it out for no default rich menu, or give the rich menu's ID, such as 40001."
+				}}},
 			},
 			"i18n_bot_names": schema.MapAttribute{
 				MarkdownDescription: "The bot's name in other languages, keyed by language: " + botLanguagesMarkd + ". Each 1 to 100 characters, on one line.",
@@ -161,7 +188,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Optional:            true,
 				Validators: []validator.Map{
 					botLanguageKeys,
-					mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, lineworks.MaxBotNameLength), noLineBreaks),
+					mapvalidator.ValueStringsAre(botNameLength, noLineBreaks),
 				},
 			},
 			"i18n_descriptions": schema.MapAttribute{
@@ -170,7 +197,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Optional:            true,
 				Validators: []validator.Map{
 					botLanguageKeys,
-					mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, lineworks.MaxBotDescriptionLength)),
+					mapvalidator.ValueStringsAre(botDescLength),
 				},
 			},
 			"i18n_photo_urls": schema.MapAttribute{

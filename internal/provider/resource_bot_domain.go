@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -71,7 +70,7 @@ func (r *botDomainResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "The domain's ID, such as `10000001`. It must be allowed by the bot's `allow_domains` when that is set. Changing it registers the bot in the other domain instead.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				Validators:          []validator.Int64{domainIDValidator},
 			},
 			"visible": schema.BoolAttribute{
 				MarkdownDescription: "Whether the bot is listed for the domain's members. Defaults to `false`.",

@@ -3,11 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
@@ -17,11 +21,10 @@ import (
 // enabled for the app only the service can tell.
 func scopeSetValidators() []validator.Set {
 	return []validator.Set{
-		setvalidator.SizeAtLeast(1),
-		setvalidator.ValueStringsAre(stringvalidator.RegexMatches(
-			regexp.MustCompile(`^[a-z]+(\.[a-z]+)*$`),
-			"must be a LINE WORKS scope name such as bot, bot.message or user.read",
-		)),
+		setSize{min: 1, max: math.MaxInt, say: func(attr string, _ int) string {
+			return attr + ` is empty: leave it out for the default, or list the scopes, such as ["bot", "bot.message"].`
+		}},
+		setvalidator.ValueStringsAre(scopeName{}),
 	}
 }
 
@@ -117,9 +120,9 @@ func (v int64Bounds) ValidateInt64(_ context.Context, req validator.Int64Request
 	}
 	switch n := req.ConfigValue.ValueInt64(); {
 	case n < v.min:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), fmt.Sprintf(v.tooSmall, n))
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), fmt.Sprintf(v.tooSmall, n))
 	case n > v.max:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), fmt.Sprintf(v.tooLarge, n))
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), fmt.Sprintf(v.tooLarge, n))
 	}
 }
 
@@ -162,4 +165,164 @@ func accessTokenProblem(token, from string) string {
 		return fmt.Sprintf("%s starts with \"Bearer \": give the token alone, without the prefix. The provider sends it in an Authorization: Bearer header itself.", from)
 	}
 	return ""
+}
+
+// The validators below apply the framework's rules in words written for the
+// argument: the framework's own ("Attribute administrators set must contain
+// at least 1 elements and at most 3 elements, got: 4") say neither what the
+// limit is about nor what to do. Each says it with a function of the
+// attribute's path, as written in the configuration, and the value.
+
+// topAttribute is the name of the argument a path is in, for a summary.
+func topAttribute(p path.Path) string {
+	if steps := p.Steps(); len(steps) > 0 {
+		return steps[0].String()
+	}
+	return p.String()
+}
+
+// setSize checks how many elements a set holds.
+type setSize struct {
+	min, max int
+	say      func(attr string, n int) string
+}
+
+var _ validator.Set = setSize{}
+
+func (v setSize) Description(context.Context) string {
+	return fmt.Sprintf("must hold %d to %d elements", v.min, v.max)
+}
+
+func (v setSize) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v setSize) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if n := len(req.ConfigValue.Elements()); n < v.min || n > v.max {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(req.Path.String(), n))
+	}
+}
+
+// charCount checks how many characters (not bytes) a string holds.
+type charCount struct {
+	min, max int
+	say      func(attr string, n int) string
+}
+
+var _ validator.String = charCount{}
+
+func (v charCount) Description(context.Context) string {
+	return fmt.Sprintf("must be %d to %d characters long", v.min, v.max)
+}
+
+func (v charCount) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v charCount) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if n := utf8.RuneCountInString(req.ConfigValue.ValueString()); n < v.min || n > v.max {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(req.Path.String(), n))
+	}
+}
+
+// oneOfWords checks a string (an element, or a map key) against values.
+type oneOfWords struct {
+	values []string
+	say    func(attr, v string) string
+}
+
+var _ validator.String = oneOfWords{}
+
+func (v oneOfWords) Description(context.Context) string {
+	return "must be one of " + quotedWords(v.values, "or")
+}
+
+func (v oneOfWords) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v oneOfWords) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || slices.Contains(v.values, req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(topAttribute(req.Path), req.ConfigValue.ValueString()))
+}
+
+// quotedWords lists values quoted, joined as a sentence does with the last
+// conjunction: "a", "b" or "c".
+func quotedWords(values []string, conjunction string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(v)
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " " + conjunction + " " + q[len(q)-1]
+}
+
+// notEmpty refuses an empty string, in words written for the argument.
+type notEmpty struct{ say func(attr string) string }
+
+var _ validator.String = notEmpty{}
+
+func (notEmpty) Description(context.Context) string { return "must not be empty" }
+
+func (v notEmpty) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v notEmpty) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() && req.ConfigValue.ValueString() == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(topAttribute(req.Path)))
+	}
+}
+
+// scopeName checks one scope: a LINE WORKS scope name, one to an element.
+// "bot bot.message" is two scopes written as one, which LINEWORKS_SCOPES
+// allows but an element does not.
+type scopeName struct{}
+
+var (
+	_            validator.String = scopeName{}
+	scopePattern                  = regexp.MustCompile(`^[a-z]+(\.[a-z]+)*$`)
+)
+
+func (scopeName) Description(context.Context) string {
+	return "must be a LINE WORKS scope name such as bot, bot.message or user.read"
+}
+
+func (v scopeName) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (scopeName) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	attr := topAttribute(req.Path)
+	if parts := lineworks.NormalizeScopes([]string{s}); len(parts) > 0 && strings.ContainsAny(s, " ,\t\n") &&
+		!slices.ContainsFunc(parts, func(p string) bool { return !scopePattern.MatchString(p) }) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+attr,
+			fmt.Sprintf("%s holds %q, several scopes in one string: write each as an element of its own, %s.", attr, s, hclStrings(parts)))
+		return
+	}
+	if !scopePattern.MatchString(s) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+attr,
+			fmt.Sprintf("%s holds %q, which is not a LINE WORKS scope name: scopes are lowercase words joined by dots, such as \"bot\", \"bot.message\" or \"user.read\", as the Developer Console lists them (API 2.0 > the app > OAuth Scopes).", attr, s))
+	}
+}
+
+// botTextLength is the length check of a bot's name or description (what),
+// in any language: 1 to limit characters.
+func botTextLength(what string, limit int) charCount {
+	return charCount{min: 1, max: limit, say: func(attr string, n int) string {
+		if n == 0 {
+			return fmt.Sprintf("%s is empty: LINE WORKS takes %s of 1 to %d characters.", attr, what, limit)
+		}
+		return fmt.Sprintf("%s is %d characters long: LINE WORKS takes %s of 1 to %d characters.", attr, n, what, limit)
+	}}
+}
+
+// domainIDValidator is the plan-time check of a domain ID.
+var domainIDValidator = int64Bounds{
+	min: 1, max: math.MaxInt64,
+	tooSmall: "%d is not a domain ID: domain IDs are positive numbers, such as 10000001 (the Admin console shows them).",
 }
