@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +112,10 @@ func TestApplyLeaksNoSecrets(t *testing.T) {
 	botSecret := r.tenant.Emulator.Bots.Secret(bots[0].BotID)
 	if botSecret == "" {
 		t.Fatal("the configuration issued no bot secret")
+	}
+	// Terraform names each created object by its id, the bot too.
+	if want := "lineworks_bot.demo: Creation complete after"; !regexp.MustCompile(regexp.QuoteMeta(want) + ` \S+ \[id=` + strconv.FormatInt(bots[0].BotID, 10) + `\]`).MatchString(r.output.String()) {
+		t.Errorf("terraform apply did not name the bot by its ID (%q … [id=%d]):\n%s", want, bots[0].BotID, r.output.String())
 	}
 	r.terraform(trace, "plan", "-input=false", "-no-color", "-out=tfplan")
 	artifacts := map[string]string{

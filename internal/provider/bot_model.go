@@ -17,6 +17,7 @@ import (
 // botModel maps a bot: the lineworks_bot resource and data source have the
 // same attributes (the data source computes them all).
 type botModel struct {
+	ID                types.String `tfsdk:"id"`
 	BotID             types.String `tfsdk:"bot_id"`
 	BotName           types.String `tfsdk:"bot_name"`
 	Description       types.String `tfsdk:"description"`
@@ -145,6 +146,7 @@ func i18nPatch[T any](ctx context.Context, plan, old types.Map, toAPI func([]lan
 // `subadministrators = []` and leaving it out both mean "none".
 func (m *botModel) setBot(ctx context.Context, b *lineworks.Bot, diags *diag.Diagnostics) {
 	m.BotID = types.StringValue(formatBotID(b.BotID))
+	m.ID = m.BotID
 	m.BotName = types.StringValue(b.BotName)
 	m.Description = types.StringValue(b.Description)
 	m.PhotoURL = types.StringValue(b.PhotoURL)

@@ -50,6 +50,7 @@ func (d *botDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 			"Finding no bot of that name, or several, is an error that says which. " +
 			"The token needs the `bot` or `bot.read` scope. Read during plan.",
 		Attributes: map[string]schema.Attribute{
+			"id": computedString("The bot's ID, the same as `bot_id`."),
 			"bot_id": schema.StringAttribute{
 				MarkdownDescription: "The bot's ID, such as `2000001`. Exactly one of `bot_id` and `bot_name` must be set.",
 				Optional:            true,

@@ -54,16 +54,16 @@ const (
 )
 
 var (
-	botURLValidator   = clientValidator{"https URL for LINE WORKS", lineworks.ValidateBotURL}
-	botNameLength     = botTextLength("a bot name", lineworks.MaxBotNameLength)
-	botDescLength     = botTextLength("a description", lineworks.MaxBotDescriptionLength)
-	botLanguageKey    = oneOfWords{values: lineworks.BotLanguages, say: func(attr, v string) string {
+	botURLValidator = clientValidator{"https URL for LINE WORKS", lineworks.ValidateBotURL}
+	botNameLength   = botTextLength("a bot name", lineworks.MaxBotNameLength)
+	botDescLength   = botTextLength("a description", lineworks.MaxBotDescriptionLength)
+	botLanguageKey  = oneOfWords{values: lineworks.BotLanguages, say: func(attr, v string) string {
 		return fmt.Sprintf("%s has the key %q, which is not a language LINE WORKS takes: use %s.", attr, v, quotedWords(lineworks.BotLanguages, "or"))
 	}}
 	botUserIDs = setvalidator.ValueStringsAre(notEmpty{say: func(attr string) string {
 		return attr + " holds an empty string: give the user IDs or login e-mail addresses of members of the tenant."
 	}})
-	botDomainIDs = setvalidator.ValueInt64sAre(domainIDValidator)
+	botDomainIDs      = setvalidator.ValueInt64sAre(domainIDValidator)
 	noLineBreaks      = stringvalidator.RegexMatches(regexp.MustCompile(`^[^\r\n]*$`), "must not contain line breaks: LINE WORKS replaces them with spaces, so write a space instead")
 	botLanguageKeys   = mapvalidator.KeysAre(botLanguageKey)
 	botLanguagesMarkd = "`" + strings.Join(lineworks.BotLanguages, "`, `") + "`"
@@ -74,6 +74,11 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 		MarkdownDescription: "A LINE WORKS bot (API 2.0 `/bots`): its name, photo and description, who administers it, which domains may use it, " +
 			"and where its callbacks go. " + botScopeNote,
 		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The bot's ID, the same as `bot_id`: what Terraform names the bot by in its progress lines (`[id=2000001]`) and `terraform import` takes.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
 			"bot_id": schema.StringAttribute{
 				MarkdownDescription: "The bot's ID assigned by LINE WORKS, such as `2000001`, in decimal digits. Feed it to `lineworks_bot_domain`, `lineworks_bot_secret` and `lineworks_bot_attachment`.",
 				Computed:            true,
@@ -335,10 +340,13 @@ func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 }
 
 // ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`.
+// Blanks around it, as a copy and paste leaves them, do not count.
 func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, err := lineworks.ParseBotID(req.ID); err != nil {
+	id := strings.TrimSpace(req.ID)
+	if _, err := lineworks.ParseBotID(id); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot", fmt.Sprintf("%s. Import a bot by its ID, as the Developer Console or `GET /bots` shows it.", err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

@@ -166,14 +166,20 @@ func (r *botDomainResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 }
 
-// ImportState takes `{bot_id}/{domain_id}`.
+// ImportState takes `{bot_id}/{domain_id}`. Blanks around either do not
+// count. Where LINE WORKS can be asked, the registration must exist: when it
+// does not and the ID read the other way round names one, the error gives
+// the ID in the right order.
 func (r *botDomainResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	botID, domainID, err := parseBotDomainID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot_domain", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	if !r.importable(ctx, req.ID, botID, domainID, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), botDomainID(botID, domainID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), formatBotID(botID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain_id"), domainID)...)
 }
@@ -194,13 +200,41 @@ func botDomainID(botID, domainID int64) string {
 	return formatBotID(botID) + "/" + strconv.FormatInt(domainID, 10)
 }
 
-// parseBotDomainID reads `{bot_id}/{domain_id}`.
+// importable reports whether the registration botID/domainID may be
+// imported: it exists, or LINE WORKS cannot be asked in this phase (the
+// Read after the import then says). A registration that does not exist is
+// an error that says so, and gives the ID in the right order when the
+// other order names one: the domain's ID and the bot's are both numbers.
+func (r *botDomainResource) importable(ctx context.Context, given string, botID, domainID int64, diags *diag.Diagnostics) bool {
+	if r.data == nil || r.data.accessTokenUnknown {
+		return true
+	}
+	ctx = r.data.logContext(ctx)
+	_, err := r.data.client.GetBotDomain(ctx, botID, domainID)
+	if err == nil || !lineworks.IsNotFound(err) {
+		return true // found, or something the Read will report
+	}
+	if _, swapErr := r.data.client.GetBotDomain(ctx, domainID, botID); swapErr == nil {
+		diags.AddError("Import ID of lineworks_bot_domain in the wrong order",
+			fmt.Sprintf("%q is {domain_id}/{bot_id}: bot %d is registered in domain %d. lineworks_bot_domain imports {bot_id}/{domain_id}: import it as %s.",
+				given, domainID, botID, botDomainID(domainID, botID)))
+		return false
+	}
+	diags.AddError("No such LINE WORKS bot registration to import",
+		fmt.Sprintf("Bot %d is not registered in domain %d (%s). Check both IDs ({bot_id}/{domain_id}), or create the registration with this lineworks_bot_domain instead of importing it.",
+			botID, domainID, r.data.inTerraformTerms(err)))
+	return false
+}
+
+// parseBotDomainID reads `{bot_id}/{domain_id}`, blanks around either
+// aside.
 func parseBotDomainID(id string) (botID, domainID int64, err error) {
 	fail := fmt.Errorf("%q is not {bot_id}/{domain_id}: import a registration by the bot's ID and the domain's ID, both in decimal digits, such as 2000001/10000001", id)
 	bot, domain, ok := strings.Cut(id, "/")
 	if !ok {
 		return 0, 0, fail
 	}
+	bot, domain = strings.TrimSpace(bot), strings.TrimSpace(domain)
 	if botID, err = lineworks.ParseBotID(bot); err != nil {
 		return 0, 0, fail
 	}
