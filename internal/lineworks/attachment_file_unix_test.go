@@ -9,9 +9,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
@@ -28,7 +29,7 @@ func TestDownloadToFileReplacesOnlyARegularFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	fifo := filepath.Join(dir, "pipe")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	link := filepath.Join(dir, "link")
@@ -48,7 +49,7 @@ func TestDownloadToFileReplacesOnlyARegularFile(t *testing.T) {
 	// A device of this test's own, never /dev/null itself: were the check
 	// broken, a test run as root would replace the machine's /dev/null.
 	if device := filepath.Join(dir, "null"); runtime.GOOS == "linux" && os.Geteuid() == 0 {
-		if err := syscall.Mknod(device, syscall.S_IFCHR|0o666, 1<<8|3); err != nil { // major 1, minor 3: null
+		if err := unix.Mknod(device, unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3))); err != nil { // major 1, minor 3: null
 			t.Fatal(err)
 		}
 		cases[device] = "a character device"
@@ -91,7 +92,7 @@ func TestDownloadToFileChecksThePathAgainBeforeTheRename(t *testing.T) {
 		done <- err
 	}()
 	waitFor(t, "the download to start", func() bool { return f.emu.Requests.Count(lineworkstest.HostStorage, "") > 0 })
-	if err := syscall.Mkfifo(name, 0o600); err != nil {
+	if err := unix.Mkfifo(name, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	f.emu.Storage.HoldDownloads(0, 0) // release it

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"golang.org/x/sys/unix"
 )
 
 // A named pipe at output_path is refused during plan, on output_path, with
@@ -19,7 +19,7 @@ func TestAccBotAttachment_outputPathMustBeARegularFile(t *testing.T) {
 	env.emu.Storage.AddAttachment(testBotID, testFileID, japaneseReport)
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "minutes.pdf")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	link := filepath.Join(dir, "link.pdf")

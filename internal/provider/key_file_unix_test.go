@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"golang.org/x/sys/unix"
 )
 
 // A named pipe as the key file is refused at once: reading it would block
@@ -17,7 +17,7 @@ import (
 // process after Terraform gave up.
 func TestAKeyFileThatIsANamedPipeIsRefusedAtOnce(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "private.key")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, diags := readKeyFileWithin(t, fifo)
@@ -27,7 +27,7 @@ func TestAKeyFileThatIsANamedPipeIsRefusedAtOnce(t *testing.T) {
 func TestAccProvider_aKeyFileThatIsANamedPipeFailsPlan(t *testing.T) {
 	env := newAccEnv(t)
 	fifo := filepath.Join(t.TempDir(), "private.key")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env.test(t, resource.TestStep{
