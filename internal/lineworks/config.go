@@ -67,6 +67,11 @@ type Config struct {
 	// DefaultUserAgent.
 	UserAgent string
 
+	// RecordDir is where the client keeps what the provider processes of a
+	// machine share: which bot secret is the newest (RetireBotSecret).
+	// Defaults to a directory of the user's own under os.TempDir.
+	RecordDir string
+
 	Now    func() time.Time // defaults to time.Now
 	Logger Logger           // defaults to discarding
 	// Transport replaces the HTTP transport, for tests and benchmarks.

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -34,6 +36,10 @@ type botSecretResource struct {
 	data *providerData
 }
 
+// privateIssueKey is the private state key of the secret's issue mark
+// (lineworks.IssuedSecret.Issue).
+const privateIssueKey = "issue"
+
 type botSecretModel struct {
 	ID               types.String `tfsdk:"id"`
 	BotID            types.String `tfsdk:"bot_id"`
@@ -50,7 +56,8 @@ func (r *botSecretResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Issues a bot's Bot Secret (`POST /bots/{botId}/secret`): the key of the HMAC-SHA256 signature LINE WORKS sends with every callback in `X-WORKS-Signature`. " +
 			"Creating this resource issues a new secret, and **the bot's previous secret stops working at once**; replacing it (a change of `bot_id` or `rotation_triggers`) rotates the secret. " +
-			"Manage one `lineworks_bot_secret` per bot: each one issued invalidates the others. " + botScopeNote,
+			"Manage one `lineworks_bot_secret` per bot: each one issued invalidates the others. " +
+			"Destroying it retires the secret (by issuing one nobody holds), unless a newer one was issued since. " + botScopeNote,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`{bot_id}/{issued_time}`.",
@@ -103,17 +110,20 @@ func (r *botSecretResource) Create(ctx context.Context, req resource.CreateReque
 	if !ok {
 		return
 	}
-	secret, err := r.data.client.IssueBotSecret(ctx, botID)
+	issued, err := r.data.client.IssueRecordedBotSecret(ctx, botID)
 	if err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to issue the LINE WORKS bot secret", err)
 		return
 	}
-	ctx = maskSecrets(ctx, secret)
-	issued := formatTime(r.data.now())
-	m.ID = types.StringValue(m.BotID.ValueString() + "/" + issued)
-	m.Secret = types.StringValue(secret)
-	m.IssuedTime = types.StringValue(issued)
+	ctx = maskSecrets(ctx, issued.Secret)
+	at := formatTime(issued.IssuedAt)
+	m.ID = types.StringValue(m.BotID.ValueString() + "/" + at)
+	m.Secret = types.StringValue(issued.Secret)
+	m.IssuedTime = types.StringValue(at)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	// Which issue this is, for Delete to tell it from a newer one.
+	mark, _ := json.Marshal(issued.Issue) // a string
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateIssueKey, mark)...)
 }
 
 // Read checks that the bot still exists. The secret itself cannot be read
@@ -152,18 +162,30 @@ func (r *botSecretResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Delete only forgets the secret: LINE WORKS cannot revoke one.
+// Delete retires the secret. LINE WORKS cannot revoke one, but issuing a
+// new secret stops the previous one, so Delete issues one and discards it:
+// nobody ever holds it, and it is neither logged nor stored. It does not
+// when a newer secret was issued for the bot since, from any provider
+// block of this machine (a replacement that creates first, as with
+// create_before_destroy, or another resource): that one stopped this
+// secret already, and must go on working. A bot already gone took its
+// secret with it.
 func (r *botSecretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m botSecretModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.AddWarning("The LINE WORKS bot secret was not revoked",
-		fmt.Sprintf("LINE WORKS cannot revoke a bot secret: the secret issued at %s for bot %s stays valid until a new one is issued for the bot. "+
-			"Terraform only removed it from the state. If it was replaced, the new secret has been or is being issued and the old one stops working then; "+
-			"otherwise, to retire it, issue a new secret (a lineworks_bot_secret, or the Developer Console) or delete the bot.",
-			m.IssuedTime.ValueString(), m.BotID.ValueString()))
+	ctx = maskSecrets(ctx, m.Secret.ValueString())
+	var issue string
+	if b, diags := req.Private.GetKey(ctx, privateIssueKey); !diags.HasError() && b != nil {
+		_ = json.Unmarshal(b, &issue) // a mark that cannot be read counts as none
+	}
+	issuedAt, _ := time.Parse(time.RFC3339, m.IssuedTime.ValueString())
+	if _, err := r.data.client.RetireBotSecret(ctx, botID, issue, issuedAt); err != nil {
+		r.data.addClientError(&resp.Diagnostics, "Failed to retire the LINE WORKS bot secret", err)
+	}
 }
 
 // ImportState refuses: the API never returns a secret, so an imported one

@@ -1,15 +1,11 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -176,37 +172,4 @@ func TestAccBotSecret_lifecycle(t *testing.T) {
 			),
 		},
 	)
-}
-
-// Destroy cannot revoke: it warns, and says until when the secret works.
-func TestBotSecretDeleteWarns(t *testing.T) {
-	ctx := context.Background()
-	r := NewBotSecretResource()
-	var schemaResp resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-	state := tfsdk.State{Schema: schemaResp.Schema}
-	diags := state.Set(ctx, &botSecretModel{
-		ID:               types.StringValue("2000001/2026-11-22T09:00:00Z"),
-		BotID:            types.StringValue("2000001"),
-		RotationTriggers: types.MapNull(types.StringType),
-		Secret:           types.StringValue("the-secret"),
-		IssuedTime:       types.StringValue("2026-11-22T09:00:00Z"),
-	})
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	var resp resource.DeleteResponse
-	r.Delete(ctx, resource.DeleteRequest{State: state}, &resp)
-	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
-		t.Fatalf("diagnostics %v, want exactly one warning", resp.Diagnostics)
-	}
-	w := resp.Diagnostics.Warnings()[0]
-	for _, want := range []string{"LINE WORKS cannot revoke a bot secret", "issued at 2026-11-22T09:00:00Z for bot 2000001 stays valid until a new one is issued"} {
-		if !strings.Contains(w.Summary()+" "+w.Detail(), want) {
-			t.Errorf("warning %q: %q lacks %q", w.Summary(), w.Detail(), want)
-		}
-	}
-	if strings.Contains(w.Detail(), "the-secret") {
-		t.Error("the warning quotes the secret")
-	}
 }

@@ -23,6 +23,12 @@ resource "lineworks_bot_secret" "expenses" {
   rotation_triggers = {
     rotation = time_rotating.bot_secret.id
   }
+
+  # Issue the new secret before the old one is retired: the old one stops
+  # working as the new one is issued, and is not retired again.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # The secret is in the state (sensitive). Hand it to the endpoint through a
