@@ -247,28 +247,48 @@ data "lineworks_bot_attachment" "many" {
 	}
 }
 
-// The README's example must be a configuration Terraform accepts.
-func TestREADMEExampleValidates(t *testing.T) {
+// Every terraform block of the README is a configuration Terraform accepts,
+// as it stands (the bots snippet once used time_rotating without declaring
+// it): each validated as the examples are, with hashicorp/time served
+// offline and the variables it uses declared.
+func TestREADMEExamplesValidate(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, example, ok := strings.Cut(string(readme), "## Example\n")
-	if !ok {
-		t.Fatal("README.md has no Example section")
+	blocks := strings.Split(string(readme), "```terraform\n")[1:]
+	if len(blocks) < 2 {
+		t.Fatalf("the README has %d terraform blocks, want the example and the bots snippet", len(blocks))
 	}
-	_, example, _ = strings.Cut(example, "```terraform\n")
-	example, _, ok = strings.Cut(example, "```")
-	if !ok {
-		t.Fatal("the README's Example section has no terraform block")
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(example), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	r := newRun(t, dir)
-	if out := r.terraform(nil, "validate", "-no-color"); !strings.Contains(out, "The configuration is valid") {
-		t.Fatalf("terraform validate:\n%s", out)
+	for i, block := range blocks {
+		src, _, ok := strings.Cut(block, "```")
+		if !ok {
+			t.Fatalf("terraform block %d is not closed", i+1)
+		}
+		t.Run(fmt.Sprintf("block %d", i+1), func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ex, err := inspectExample(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reason := ex.cannotValidate(); reason != "" {
+				t.Fatalf("cannot be validated offline: %s", reason)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "zz_validate.tf"), []byte(ex.missingDeclarations()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var overrides []devenv.Override
+			for _, source := range ex.companionsUsed() {
+				overrides = append(overrides, devenv.Override{Source: source, Dir: companionDir(t, source)})
+			}
+			r := newRun(t, dir, overrides...)
+			if out := r.terraform(nil, "validate", "-no-color"); !strings.Contains(out, "The configuration is valid") {
+				t.Fatalf("terraform validate:\n%s", out)
+			}
+		})
 	}
 }
 

@@ -105,7 +105,8 @@ func (p *lineworksProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "OAuth scopes the provider's tokens are issued for, such as `[\"bot\", \"bot.message\"]`; each must be enabled for the app in the Developer Console. " +
-					"Defaults to `[\"bot\"]`, which covers bot attachment downloads. Environment: `" + envScopes + "` (space- or comma-separated).",
+					"Defaults to `[\"bot\"]`, which covers bots, their domains and secrets, and attachment downloads; `bot.read` is enough for the `lineworks_bot` data source alone. " +
+					"A plan that changes a bot with tokens lacking `bot` fails. Environment: `" + envScopes + "` (space- or comma-separated).",
 				ElementType: types.StringType,
 				Optional:    true,
 				Validators:  scopeSetValidators(),
@@ -155,7 +156,7 @@ func (p *lineworksProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators: []validator.String{durationValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request answered with 429 or a 5xx is retried, with backoff that honours `rateLimit-reset` and `Retry-After`. " +
+				MarkdownDescription: "How many times a request answered with 429 or a 5xx is retried, with backoff that honours `rateLimit-reset` and `Retry-After`: from 0 to 10. " +
 					"Defaults to `" + strconv.Itoa(lineworks.DefaultMaxRetries) + "`. Environment: `" + envMaxRetries + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 10)},

@@ -49,6 +49,8 @@ func (r *botResource) Metadata(_ context.Context, req resource.MetadataRequest, 
 const (
 	botCallbackEventsDescription = "Message types users may send the bot, and that reach the callback: any of `text`, `location`, `sticker`, `image`, `file`, `audio`, `video`. " +
 		"The others are greyed out in the chat."
+	botCallbackEventsLeftOut = " Left out when the bot is created, LINE WORKS applies a default of its own, which its documentation does not state: list the types to be sure. " +
+		"Removed later, an empty list is sent: no message type is listed then."
 	botChannelEventsDescription = "Channel events sent to the callback: any of `message`, `join`, `leave`, `joined`, `left`, `postback`, `begin`, `end`."
 	botScopeNote                = "The provider's token needs the `bot` scope (add it to the provider's `scopes` and enable it for the app in the Developer Console)."
 )
@@ -100,7 +102,8 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Validators:          []validator.String{botURLValidator},
 			},
 			"administrators": schema.SetAttribute{
-				MarkdownDescription: fmt.Sprintf("The bot's administrators: %d to %d user IDs (or login e-mail addresses) of the tenant.", lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators),
+				MarkdownDescription: fmt.Sprintf("The bot's administrators: %d to %d members of the tenant, each by login e-mail address (`kim@example.com`) or user ID "+
+					"(such as `userf7da-f82c-4284-13e7-030f3b4c756x`: the `userId` of a callback's `source`, or of the Directory API's `GET /users/{email}`).", lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators),
 				ElementType:         types.StringType,
 				Required:            true,
 				Validators: []validator.Set{
@@ -126,7 +129,8 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				},
 			},
 			"allow_domains": schema.SetAttribute{
-				MarkdownDescription: "IDs of the domains that may use the bot. Leave it out to allow every domain of the tenant (an empty set is refused, as it would be ambiguous). " +
+				MarkdownDescription: "IDs of the domains that may use the bot, such as `10000001` (the Developer Console shows a domain's ID at the bottom of its left menu; callbacks carry it as `domainId`). " +
+					"Leave it out to allow every domain of the tenant (an empty set is refused, as it would be ambiguous). " +
 					"**Narrowing it makes LINE WORKS delete the bot's registrations in the domains no longer listed** (`lineworks_bot_domain`).",
 				ElementType: types.Int64Type,
 				Optional:    true,
@@ -151,7 +155,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Validators: []validator.String{botURLValidator},
 			},
 			"callback_events": schema.SetAttribute{
-				MarkdownDescription: botCallbackEventsDescription,
+				MarkdownDescription: botCallbackEventsDescription + botCallbackEventsLeftOut,
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.Set{setvalidator.ValueStringsAre(oneOfWords{values: lineworks.BotCallbackEvents, say: func(attr, v string) string {

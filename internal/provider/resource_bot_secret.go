@@ -78,8 +78,9 @@ func (r *botSecretResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
 			"secret": schema.StringAttribute{
-				MarkdownDescription: "The Bot Secret. Sensitive, and stored in the state. Verify a callback by comparing `X-WORKS-Signature` with " +
-					"base64(HMAC-SHA256(key = this secret, message = the raw request body)); `provider::lineworks::callback_signature` computes it.",
+				MarkdownDescription: "The Bot Secret, text as LINE WORKS issues it (its documentation shows one shaped like a UUID, `12345a12-b12c-12d3-e123fghijkl`). Sensitive, and stored in the state. " +
+					"Verify a callback by comparing `X-WORKS-Signature` with " +
+					"base64(HMAC-SHA256(key = this secret's bytes as they are, never a decoding of them, message = the raw request body)); `provider::lineworks::callback_signature` computes it.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
