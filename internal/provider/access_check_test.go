@@ -2,10 +2,14 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
 // A resource the provider block cannot create is refused by the plan, not
@@ -88,5 +92,20 @@ func TestAccAccessCheck_accessTokenMustBeAToken(t *testing.T) {
 	env.test(t, resource.TestStep{
 		Config:      env.provider() + echoAccessToken,
 		ExpectError: errorText("Invalid LINE WORKS access token", `LINEWORKS_ACCESS_TOKEN starts with "Bearer "`),
+	})
+}
+
+// A refused assertion names the key where it came from: the file at
+// private_key_path, by its absolute path, rather than private_key.
+func TestAccAccessCheck_invalidGrantNamesTheKeyFile(t *testing.T) {
+	env := newAccEnv(t)
+	other := filepath.Join(t.TempDir(), "private_other.key")
+	if err := os.WriteFile(other, lineworkstest.PKCS8PEM(lineworkstest.TestKey(1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env.test(t, resource.TestStep{
+		Config: strings.Replace(env.provider(), fmt.Sprintf("%q", env.keyPath), fmt.Sprintf("%q", other), 1) + echoAccessToken,
+		ExpectError: errorText("invalid_grant",
+			"that the key in private_key_path ("+other+") is the key issued for this app"),
 	})
 }

@@ -104,8 +104,8 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 			"administrators": schema.SetAttribute{
 				MarkdownDescription: fmt.Sprintf("The bot's administrators: %d to %d members of the tenant, each by login e-mail address (`kim@example.com`) or user ID "+
 					"(such as `userf7da-f82c-4284-13e7-030f3b4c756x`: the `userId` of a callback's `source`, or of the Directory API's `GET /users/{email}`).", lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators),
-				ElementType:         types.StringType,
-				Required:            true,
+				ElementType: types.StringType,
+				Required:    true,
 				Validators: []validator.Set{
 					setSize{min: lineworks.MinBotAdministrators, max: lineworks.MaxBotAdministrators, say: func(attr string, n int) string {
 						if n == 0 {

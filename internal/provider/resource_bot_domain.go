@@ -69,9 +69,9 @@ func (r *botDomainResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"domain_id": schema.Int64Attribute{
 				MarkdownDescription: "The domain's ID, such as `10000001`: the Developer Console shows it at the bottom of its left menu, and callbacks carry it as `domainId`. " +
 					"It must be allowed by the bot's `allow_domains` when that is set. Changing it registers the bot in the other domain instead.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-				Validators:          []validator.Int64{domainIDValidator},
+				Required:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				Validators:    []validator.Int64{domainIDValidator},
 			},
 			"visible": schema.BoolAttribute{
 				MarkdownDescription: "Whether the bot is listed for the domain's members. Defaults to `false`.",
