@@ -222,20 +222,6 @@ func jsonSimpleEscape(c byte) (byte, bool) {
 	return 0, false
 }
 
-func hex4(t []byte) (rune, bool) {
-	if len(t) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range t[:4] {
-		if !isHex(c) {
-			return 0, false
-		}
-		r = r<<4 | rune(unhex(c))
-	}
-	return r, true
-}
-
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

@@ -179,13 +179,13 @@ func TestEchoedCredentialsStayOutOfErrorsAndLogs(t *testing.T) {
 		if strings.HasPrefix(r.URL.Path, "/oauth2/") {
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, "bad request: %s", body) // refresh_token=jp1AAAB%2Brefresh%2Ftoken%3D%3D&…
+			_, _ = fmt.Fprintf(w, "bad request: %s", body) // refresh_token=jp1AAAB%2Brefresh%2Ftoken%3D%3D&…
 			return
 		}
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusUnauthorized)
 		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		fmt.Fprintf(w, `<html><script>var auth = {"token":"%s"};</script></html>`, strings.ReplaceAll(jsonEscaped(tok), "/", `\/`))
+		_, _ = fmt.Fprintf(w, `<html><script>var auth = {"token":"%s"};</script></html>`, strings.ReplaceAll(jsonEscaped(tok), "/", `\/`))
 	}))
 	defer echo.Close()
 	f := newFixture(t)
@@ -237,7 +237,11 @@ func TestTheLastGuardNeverSendsTheTokenToAnUntrustedHost(t *testing.T) {
 		if err != nil {
 			continue // not even a URL
 		}
-		if _, err := c.get(context.Background(), u, tok); err == nil || !strings.Contains(err.Error(), "refusing to send the access token") {
+		resp, err := c.get(context.Background(), u, tok)
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), "refusing to send the access token") {
 			t.Errorf("%s: err = %v", raw, err)
 		}
 	}

@@ -15,16 +15,20 @@ import (
 // they finish soon; returnsWithin only guards against a hang.
 const stallTimeout = 200 * time.Millisecond
 
+// stallLimit only tells a hang from an answer: every call here returns long
+// before it.
+const stallLimit = 20 * time.Second
+
 // returnsWithin runs f and fails the test if it has not returned after
-// limit: the stall check must end every read, whatever the server does.
-func returnsWithin(t *testing.T, limit time.Duration, f func()) {
+// stallLimit: the stall check must end every read, whatever the server does.
+func returnsWithin(t *testing.T, f func()) {
 	t.Helper()
 	done := make(chan struct{})
 	go func() { defer close(done); f() }()
 	select {
 	case <-done:
-	case <-time.After(limit):
-		t.Fatalf("still waiting after %v for a server that stalled after its headers (request timeout %v)", limit, stallTimeout)
+	case <-time.After(stallLimit):
+		t.Fatalf("still waiting after %v for a server that stalled after its headers (request timeout %v)", stallLimit, stallTimeout)
 	}
 }
 
@@ -104,7 +108,7 @@ func TestEveryStalledAnswerFailsAfterTheRequestTimeout(t *testing.T) {
 			}
 			stallOn(f, tc.host)
 			var err error
-			returnsWithin(t, 20*time.Second, func() { err = tc.call(f, c) })
+			returnsWithin(t, func() { err = tc.call(f, c) })
 			switch {
 			case err == nil:
 				t.Fatal("a stalled answer gave no error")
@@ -132,7 +136,7 @@ func TestAStalledRedirectBodyDoesNotHoldTheDownload(t *testing.T) {
 		err error
 		buf bytes.Buffer
 	)
-	returnsWithin(t, 20*time.Second, func() { att, err = c.DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0) })
+	returnsWithin(t, func() { att, err = c.DownloadAttachment(context.Background(), testBotID, testFileID, &buf, 0) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +153,7 @@ func TestAStalledDownloadIsIncomplete(t *testing.T) {
 	c := f.client(t, withStallTimeout)
 	stallOn(f, lineworkstest.HostStorage)
 	var err error
-	returnsWithin(t, 20*time.Second, func() { _, err = c.DownloadAttachment(context.Background(), testBotID, testFileID, &bytes.Buffer{}, 0) })
+	returnsWithin(t, func() { _, err = c.DownloadAttachment(context.Background(), testBotID, testFileID, &bytes.Buffer{}, 0) })
 	var incomplete *IncompleteDownloadError
 	if !errors.As(err, &incomplete) || !IsStalled(err) {
 		t.Fatalf("err = %v", err)

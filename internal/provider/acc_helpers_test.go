@@ -319,7 +319,7 @@ func (e *accEnv) legacyProvider(t *testing.T) string {
 }
 
 // providerWithKey is a provider block whose private key is given inline.
-func (e *accEnv) providerWithKey(keyPEM string, extra ...string) string {
+func (e *accEnv) providerWithKey(keyPEM string) string {
 	return fmt.Sprintf(`
 provider "lineworks" {
   client_id          = %q
@@ -329,9 +329,8 @@ provider "lineworks" {
 %s
   EOT
 %s
-%s
 }
-`, testClientID, testClientSecret, testAccount, strings.TrimSpace(keyPEM), e.endpoints(), strings.Join(extra, "\n"))
+`, testClientID, testClientSecret, testAccount, strings.TrimSpace(keyPEM), e.endpoints())
 }
 
 // expectRegistrations checks the emulator's registrations of bot *id.

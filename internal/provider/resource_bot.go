@@ -60,7 +60,7 @@ var (
 	botNameLength   = botTextLength("a bot name", lineworks.MaxBotNameLength)
 	botDescLength   = botTextLength("a description", lineworks.MaxBotDescriptionLength)
 	botLanguageKey  = oneOfWords{values: lineworks.BotLanguages, say: func(attr, v string) string {
-		return fmt.Sprintf("%s has the key %q, which is not a language LINE WORKS takes: use %s.", attr, v, quotedWords(lineworks.BotLanguages, "or"))
+		return fmt.Sprintf("%s has the key %q, which is not a language LINE WORKS takes: use %s.", attr, v, quotedWords(lineworks.BotLanguages))
 	}}
 	botUserIDs = setvalidator.ValueStringsAre(notEmpty{say: func(attr string) string {
 		return attr + " holds an empty string: give the user IDs or login e-mail addresses of members of the tenant."
@@ -159,7 +159,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.Set{setvalidator.ValueStringsAre(oneOfWords{values: lineworks.BotCallbackEvents, say: func(attr, v string) string {
-					return fmt.Sprintf("%s holds %q, which is not a message type LINE WORKS sends to a bot: use %s.", attr, v, quotedWords(lineworks.BotCallbackEvents, "or"))
+					return fmt.Sprintf("%s holds %q, which is not a message type LINE WORKS sends to a bot: use %s.", attr, v, quotedWords(lineworks.BotCallbackEvents))
 				}})},
 			},
 			"channel_events": schema.SetAttribute{
@@ -174,7 +174,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 						return attr + " is empty: leave it out for LINE WORKS's default (or to keep what the bot has), or list at least one event."
 					}},
 					setvalidator.ValueStringsAre(oneOfWords{values: lineworks.BotChannelEvents, say: func(attr, v string) string {
-						return fmt.Sprintf("%s holds %q, which is not a channel event LINE WORKS sends: use %s.", attr, v, quotedWords(lineworks.BotChannelEvents, "or"))
+						return fmt.Sprintf("%s holds %q, which is not a channel event LINE WORKS sends: use %s.", attr, v, quotedWords(lineworks.BotChannelEvents))
 					}}),
 				},
 			},

@@ -236,7 +236,7 @@ type oneOfWords struct {
 var _ validator.String = oneOfWords{}
 
 func (v oneOfWords) Description(context.Context) string {
-	return "must be one of " + quotedWords(v.values, "or")
+	return "must be one of " + quotedWords(v.values)
 }
 
 func (v oneOfWords) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -248,9 +248,9 @@ func (v oneOfWords) ValidateString(_ context.Context, req validator.StringReques
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(topAttribute(req.Path), req.ConfigValue.ValueString()))
 }
 
-// quotedWords lists values quoted, joined as a sentence does with the last
-// conjunction: "a", "b" or "c".
-func quotedWords(values []string, conjunction string) string {
+// quotedWords lists values quoted, joined as a sentence offering a choice
+// does: "a", "b" or "c".
+func quotedWords(values []string) string {
 	q := make([]string, len(values))
 	for i, v := range values {
 		q[i] = strconv.Quote(v)
@@ -258,7 +258,7 @@ func quotedWords(values []string, conjunction string) string {
 	if len(q) < 2 {
 		return strings.Join(q, "")
 	}
-	return strings.Join(q[:len(q)-1], ", ") + " " + conjunction + " " + q[len(q)-1]
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // notEmpty refuses an empty string, in words written for the argument.

@@ -159,16 +159,16 @@ func TestStallAfterHeaders(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req := newGet(attachmentURL(s, botID, fileID), access).WithContext(ctx)
-	resp, err := noRedirect.Do(req)
+	api, err := noRedirect.Do(req) //nolint:bodyclose // closed by the deferred Close below, read by a goroutine
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") == "" {
-		t.Fatalf("headers: %d %v", resp.StatusCode, resp.Header)
+	defer api.Body.Close()
+	if api.StatusCode != http.StatusFound || api.Header.Get("Location") == "" {
+		t.Fatalf("headers: %d %v", api.StatusCode, api.Header)
 	}
 	read := make(chan error, 1)
-	go func() { _, err := io.ReadAll(resp.Body); read <- err }()
+	go func() { _, err := io.ReadAll(api.Body); read <- err }()
 	select {
 	case err := <-read:
 		t.Fatalf("the body ended (%v) while the host stalls", err)
@@ -183,15 +183,15 @@ func TestStallAfterHeaders(t *testing.T) {
 
 	// The auth host can stall too; Close releases what is stalled.
 	s.Faults.Inject(lineworkstest.Faults{StallAfterHeaders: []string{lineworkstest.HostAuth}})
-	resp, err = noRedirect.Do(newPost(tokenURL(s), jwtForm("x")))
+	auth, err := noRedirect.Do(newPost(tokenURL(s), jwtForm("x"))) //nolint:bodyclose // closed by the deferred Close below, read by a goroutine
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Fatalf("token error headers: %d", resp.StatusCode)
+	defer auth.Body.Close()
+	if auth.StatusCode != http.StatusBadRequest {
+		t.Fatalf("token error headers: %d", auth.StatusCode)
 	}
-	go func() { _, err := io.ReadAll(resp.Body); read <- err }()
+	go func() { _, err := io.ReadAll(auth.Body); read <- err }()
 	closed := make(chan struct{})
 	go func() { s.Close(); close(closed) }()
 	waitFor(t, "Close to return", func() bool {
@@ -202,7 +202,9 @@ func TestStallAfterHeaders(t *testing.T) {
 			return false
 		}
 	})
-	<-read
+	if err := <-read; err == nil {
+		t.Error("a body stalled until Close ended without an error")
+	}
 }
 
 // The admin door sets the stall like any fault, and refuses a host it
