@@ -48,27 +48,24 @@ resource "lineworks_bot_secret" "x" {
 	}
 }
 
-// A token given to a block (here from an ephemeral lineworks_access_token
-// with its own scopes) has scopes the plan cannot know: the plan goes
-// through, and the apply's 403 says to add the scope to the ephemeral
-// resource's scopes, not to the provider block's.
+// A token given to a block (from an ephemeral lineworks_access_token with
+// its own scopes, or issued elsewhere; here one issued for bot.message) has
+// scopes the plan cannot know: the plan goes through, and the apply's 403
+// says to add the scope where the token was issued, not to the provider
+// block's scopes.
 func TestAccAccessCheck_aGivenTokensScopesAreNamedWhereTheyAre(t *testing.T) {
 	env := newBotEnv(t)
+	token := env.emu.Auth.IssueAccessToken(testClientID, "bot.message")
 	env.test(t, resource.TestStep{
-		Config: env.provider() + `
-ephemeral "lineworks_access_token" "messages" {
-  scopes = ["bot.message"]
-}
-
+		Config: fmt.Sprintf(`
 provider "lineworks" {
-  alias        = "messages"
-  access_token = ephemeral.lineworks_access_token.messages.access_token
-` + env.endpoints() + `
+  access_token = %q
+%s
 }
-` + strings.Replace(botConfig("x"), "resource \"lineworks_bot\" \"x\" {", "resource \"lineworks_bot\" \"x\" {\n  provider = lineworks.messages", 1),
+`, token, env.endpoints()) + botConfig("x"),
 		ExpectError: errorText("Failed to create the LINE WORKS bot", "HTTP 403",
 			"This call needs the bot scope, which the access token given to this provider block (access_token) lacks",
-			`If it comes from an ephemeral "lineworks_access_token", add "bot" to that block's scopes`),
+			`If it comes from an ephemeral "lineworks_access_token", add "bot" to that block's scopes; a fixed token must be issued again with it`),
 	})
 }
 
@@ -107,5 +104,20 @@ func TestAccAccessCheck_invalidGrantNamesTheKeyFile(t *testing.T) {
 		Config: strings.Replace(env.provider(), fmt.Sprintf("%q", env.keyPath), fmt.Sprintf("%q", other), 1) + echoAccessToken,
 		ExpectError: errorText("invalid_grant",
 			"that the key in private_key_path ("+other+") is the key issued for this app"),
+	})
+}
+
+// A setting Terraform does not know during plan (here a client_secret
+// that comes from a resource) is not a missing one: the plan goes through,
+// and the apply, which knows it, creates the bot.
+func TestAccAccessCheck_aSettingNotKnownYetIsNoError(t *testing.T) {
+	env := newBotEnv(t)
+	env.botTest(t, resource.TestStep{
+		Config: `
+resource "terraform_data" "secret" {
+  input = "` + testClientSecret + `"
+}
+` + strings.Replace(env.provider(), fmt.Sprintf("client_secret      = %q", testClientSecret), "client_secret      = terraform_data.secret.output", 1) + botConfig("x"),
+		Check: resource.TestCheckResourceAttrSet("lineworks_bot.x", "bot_id"),
 	})
 }
