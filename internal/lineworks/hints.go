@@ -44,6 +44,9 @@ var (
 	scopesToWrite    = []string{"bot"}
 	scopesToRead     = []string{"bot", "bot.read"}
 	scopesToDownload = []string{"bot", "bot.message"}
+	// Menus (and the uploads their images take) also allow bot.message.
+	scopesToWriteMenus = []string{"bot", "bot.message"}
+	scopesToReadMenus  = []string{"bot", "bot.message", "bot.read"}
 )
 
 // scopeAdvice is what an *APIError with Scopes advises by default.

@@ -6,7 +6,9 @@ package lineworks
 // the bot and lists "All users". Scope: bot; bot.read is enough for the list.
 //
 // What 404 means: on the list, the bot or its registration in the domain is
-// gone (IsNotFound); on the delete, the member is gone, which is done.
+// gone (ErrNotRegistered) once calls that must succeed on a right endpoint
+// confirm it, else IsNotFound; on the delete, the member is gone, which is
+// done.
 
 import (
 	"bytes"
@@ -25,6 +27,13 @@ import (
 // users" for it, and has no members to add or remove. Set
 // allowToSelectedMember to choose members.
 var ErrAllUsers = errors.New(`the bot's registration in the domain is open to all users (allowToSelectedMember is false), so it has no member list: LINE WORKS answers "All users"`)
+
+// ErrNotRegistered is returned (wrapped) by ListBotDomainMembers when the
+// bot is not registered in the domain, or no longer exists, as calls that
+// must succeed on a right api_endpoint have just shown: the registration's
+// members are gone with it. A 404 that could not be confirmed is an error
+// for which IsNotFound is true instead.
+var ErrNotRegistered = errors.New("the bot is not registered in the domain")
 
 // allUsers is the member list's word for an unlimited registration.
 const allUsers = "All users"
@@ -54,7 +63,8 @@ func (c *Client) AddBotDomainMember(ctx context.Context, botID, domainID int64, 
 
 // ListBotDomainMembers returns the users allowed to use a bot in a domain
 // (GET /bots/{botId}/domains/{domainId}/members), following nextCursor. A
-// registration open to all users is an error wrapping ErrAllUsers.
+// registration open to all users is an error wrapping ErrAllUsers; one that
+// is gone, or whose bot is, an error wrapping ErrNotRegistered.
 func (c *Client) ListBotDomainMembers(ctx context.Context, botID, domainID int64) ([]string, error) {
 	desc := fmt.Sprintf("listing the users of bot %d in domain %d", botID, domainID)
 	if err := checkBotID(botID); err != nil {
@@ -73,7 +83,11 @@ func (c *Client) ListBotDomainMembers(ctx context.Context, botID, domainID int64
 			q.Set("cursor", cursor)
 		}
 		var raw json.RawMessage
-		if err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: membersPath(botID, domainID), query: q, out: &raw}); err != nil {
+		err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: membersPath(botID, domainID), query: q, out: &raw})
+		if IsNotFound(err) {
+			return nil, c.confirmAbsent(ctx, botID, desc, fmt.Errorf("%s: %w", desc, err), ErrNotRegistered)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", desc, err)
 		}
 		members, next, err := parseMembersPage(raw)

@@ -58,12 +58,24 @@ func TestBotDomainMembers(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || errors.Is(err, ErrAllUsers) {
 		t.Fatalf("unknown user: %v", err)
 	}
-	// A registration that is gone is a 404.
+	// A registration that is gone took its members; on a wrong endpoint
+	// that cannot be told, and nothing is said to be gone.
+	wrong := f.client(t, func(cfg *Config) { cfg.APIEndpoint = strings.TrimSuffix(f.emu.APIURL(), "/v1.0") })
+	if _, err := wrong.ListBotDomainMembers(ctx, botID, domain); !IsNotFound(err) || errors.Is(err, ErrNotRegistered) {
+		t.Fatalf("wrong endpoint: %v", err)
+	}
 	if err := c.DeleteBotDomain(ctx, botID, domain); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListBotDomainMembers(ctx, botID, domain); !IsNotFound(err) {
+	if _, err := c.ListBotDomainMembers(ctx, botID, domain); !errors.Is(err, ErrNotRegistered) {
 		t.Fatalf("registration gone: %v", err)
+	}
+	if _, err := wrong.ListBotDomainMembers(ctx, botID, domain); !IsNotFound(err) || errors.Is(err, ErrNotRegistered) {
+		t.Fatalf("registration gone, wrong endpoint: %v", err)
+	}
+	f.emu.Bots.Remove(botID)
+	if _, err := c.ListBotDomainMembers(ctx, botID, domain); !errors.Is(err, ErrNotRegistered) {
+		t.Fatalf("bot gone: %v", err)
 	}
 }
 

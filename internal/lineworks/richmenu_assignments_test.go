@@ -60,8 +60,8 @@ func TestDefaultRichMenu(t *testing.T) {
 	}
 }
 
-// A 404 is "none set" only when the bot answers: a bot that is gone, or a
-// wrong api_endpoint, must not read as "none set", which would drop state.
+// A 404 is "none set" only when the bot answers, or is known to be gone: a
+// wrong api_endpoint must not read as "none set", which would drop state.
 func TestAssignmentReadsConfirmTheBot(t *testing.T) {
 	f, c, botID := newMenuFixture(t)
 	ctx := context.Background()
@@ -83,8 +83,11 @@ func TestAssignmentReadsConfirmTheBot(t *testing.T) {
 			if err := read(wrong, botID); errors.Is(err, ErrNotSet) || !IsNotFound(err) {
 				t.Fatalf("wrong endpoint: %v", err)
 			}
-			if err := read(c, botID+1000); errors.Is(err, ErrNotSet) || !IsNotFound(err) {
+			if err := read(c, botID+1000); !errors.Is(err, ErrNotSet) {
 				t.Fatalf("no such bot: %v", err)
+			}
+			if err := read(wrong, botID+1000); errors.Is(err, ErrNotSet) || !IsNotFound(err) {
+				t.Fatalf("no such bot, wrong endpoint: %v", err)
 			}
 		})
 	}
