@@ -74,7 +74,9 @@ type AnswerForms struct {
 	// bot (default), or 204 with no body.
 	WriteAnswer WriteAnswer `json:"write_answer,omitempty"`
 	// Administrators: administrators and subadministrators come back as
-	// sent (default), or as user IDs where a login e-mail was sent.
+	// sent (default), or as user IDs where a login e-mail was sent. The
+	// same goes for the members of a bot's domain registration and the users
+	// of per-user rich menus, which are then stored by ID.
 	Administrators UsersAnswer `json:"administrators,omitempty"`
 	// PhotoURL: photoUrl and i18nPhotoUrls come back as sent (default), or
 	// rewritten to a gateway URL, stable for the same input.
