@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -48,17 +49,79 @@ func (c *Client) AddBotDomainMember(ctx context.Context, botID, domainID int64, 
 	if err := checkMember(domainID, userID); err != nil {
 		return fmt.Errorf("%s: %w", desc, err)
 	}
+	if err := checkBotID(botID); err != nil {
+		return err
+	}
+	return c.withBotLock(ctx, botID, desc, func() error { return c.addMember(ctx, botID, domainID, userID, desc) })
+}
+
+// AddBotDomainMemberListed adds a member as AddBotDomainMember does, and
+// returns the name LINE WORKS lists the member under: userID itself, or the
+// user ID the service stored for a login e-mail, found as the one member
+// the addition brought. It is "" when that cannot be told: the user was a
+// member already, under another name. The lists and the addition run under
+// the bot's lock, so that no other change of this client blurs the
+// difference.
+func (c *Client) AddBotDomainMemberListed(ctx context.Context, botID, domainID int64, userID string) (string, error) {
+	desc := fmt.Sprintf("allowing user %s to use bot %d in domain %d", userID, botID, domainID)
+	if err := checkMember(domainID, userID); err != nil {
+		return "", fmt.Errorf("%s: %w", desc, err)
+	}
+	if err := checkBotID(botID); err != nil {
+		return "", err
+	}
+	var listedAs string
+	err := c.withBotLock(ctx, botID, desc, func() error {
+		before, err := c.ListBotDomainMembers(ctx, botID, domainID)
+		if err != nil {
+			return err
+		}
+		if err := c.addMember(ctx, botID, domainID, userID, desc); err != nil {
+			return err
+		}
+		after, err := c.ListBotDomainMembers(ctx, botID, domainID)
+		if err != nil {
+			return err
+		}
+		listedAs = listedName(userID, before, after)
+		return nil
+	})
+	return listedAs, err
+}
+
+// listedName is how a member added as userID is listed, given the lists
+// before and after the addition; "" when that cannot be told.
+func listedName(userID string, before, after []string) string {
+	if slices.Contains(after, userID) {
+		return userID
+	}
+	var added []string
+	for _, m := range after {
+		if !slices.Contains(before, m) {
+			added = append(added, m)
+		}
+	}
+	if len(added) == 1 {
+		return added[0]
+	}
+	return ""
+}
+
+// addMember sends the addition, with the bot's lock held.
+func (c *Client) addMember(ctx context.Context, botID, domainID int64, userID, desc string) error {
 	// Adding a member twice leaves one member, so a retry is harmless.
-	err := c.mutateBot(ctx, botID, desc, apiCall{method: http.MethodPost, segments: membersPath(botID, domainID), body: map[string]string{"userId": userID}})
+	err := c.callAPI(ctx, apiCall{method: http.MethodPost, segments: membersPath(botID, domainID), body: map[string]string{"userId": userID}, write: true})
 	var apiErr *APIError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && strings.HasPrefix(apiErr.Code, "ALREADY_EXIST"):
 		c.cfg.Logger.Debug(ctx, "the user already may use the LINE WORKS bot in the domain", map[string]any{"bot_id": botID, "domain_id": domainID})
 		return nil
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest:
-		return c.explainMemberRefusal(ctx, botID, domainID, desc, apiErr, err)
+		return c.explainMemberRefusal(ctx, botID, domainID, desc, apiErr, fmt.Errorf("%s: %w", desc, err))
+	case err != nil:
+		return fmt.Errorf("%s: %w", desc, err)
 	}
-	return err
+	return nil
 }
 
 // ListBotDomainMembers returns the users allowed to use a bot in a domain

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -417,4 +419,109 @@ func (e *accEnv) expectPatch(id *int64, want map[string]string) resource.TestChe
 		}
 		return nil
 	}
+}
+
+// menuForm is one way the emulator answers where the docs leave the answer
+// open, for the menu tests: the bot API's forms and the menus' own.
+type menuForm struct {
+	name  string
+	bot   lineworkstest.AnswerForms
+	menus lineworkstest.MenuAnswers
+}
+
+// menuForms are the emulator's default answers, and every alternative at
+// once (a rich menu's creation answering only its ID, no persistent menu as
+// an empty one, "All users" as a string, users by ID, a deleted bot as 410,
+// no cursor on the last page, …).
+var menuForms = []menuForm{
+	{name: "default_forms"},
+	{name: "alternate_forms", bot: lineworkstest.AllAnswerForms(), menus: lineworkstest.AlternateMenuAnswers},
+}
+
+// forEachMenuForm runs test once per menu form, the runs in parallel, each
+// with a tenant of its own answering in that form.
+func forEachMenuForm(t *testing.T, test func(t *testing.T, env *accEnv)) {
+	t.Helper()
+	for _, form := range menuForms {
+		t.Run(form.name, func(t *testing.T) {
+			t.Parallel()
+			env := newBotEnv(t)
+			if err := env.emu.Forms.Set(form.bot); err != nil {
+				t.Fatal(err)
+			}
+			env.emu.Menus.SetAnswers(form.menus)
+			test(t, env)
+		})
+	}
+}
+
+// seedBot creates a bot at the emulator, outside Terraform, limited to
+// selected members in the default domain when limited, and returns its ID.
+func (e *accEnv) seedBot(t *testing.T, name string) int64 {
+	t.Helper()
+	bot, err := e.client(t).CreateBot(context.Background(), lineworks.BotSettings{
+		BotName: name, Description: "Menus", PhotoURL: "https://example.com/bot.png", Administrators: []string{lineworkstest.DefaultUsers[3]},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bot.BotID
+}
+
+// menuTest runs steps and checks that destroying them left the bots
+// without menus or members.
+func (e *accEnv) menuTest(t *testing.T, bots []*int64, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		CheckDestroy: func(*terraform.State) error {
+			for _, id := range bots {
+				if err := e.noMenusLeft(*id); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Steps: steps,
+	})
+}
+
+// noMenusLeft fails if bot id has a rich menu, a default or per-user menu, a
+// persistent menu, or a domain member at the emulator.
+func (e *accEnv) noMenusLeft(id int64) error {
+	if menus := e.emu.Menus.RichMenus(id); len(menus) != 0 {
+		return fmt.Errorf("bot %d has %d rich menus left", id, len(menus))
+	}
+	if b, ok := e.emu.Bots.Get(id); ok && b.DefaultRichmenuID != "" {
+		return fmt.Errorf("bot %d has the default rich menu %s left", id, b.DefaultRichmenuID)
+	}
+	if users := e.emu.Menus.UserRichMenus(id); len(users) != 0 {
+		return fmt.Errorf("bot %d has per-user rich menus left: %v", id, users)
+	}
+	if _, ok := e.emu.Menus.PersistentMenu(id); ok {
+		return fmt.Errorf("bot %d has a persistent menu left", id)
+	}
+	for _, d := range e.emu.Directory.Domains() {
+		if m := e.emu.Menus.DomainMembers(id, d); len(m) != 0 {
+			return fmt.Errorf("bot %d has members left in domain %d: %v", id, d, m)
+		}
+	}
+	return nil
+}
+
+// writeFile writes b to name in dir and returns its path.
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// sha256Hex is the SHA-256 of b, as image_sha256 has it.
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

@@ -218,6 +218,11 @@ func (p *lineworksProvider) Resources(context.Context) []func() resource.Resourc
 		NewBotResource,
 		NewBotDomainResource,
 		NewBotSecretResource,
+		NewBotRichMenuResource,
+		NewBotDefaultRichMenuResource,
+		NewBotUserRichMenuResource,
+		NewBotPersistentMenuResource,
+		NewBotDomainMemberResource,
 	}
 }
 

@@ -150,9 +150,13 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Default:             booldefault.StaticBool(false),
 			},
 			"default_rich_menu_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the rich menu shown to users who have no rich menu of their own, such as `40001`. LINE WORKS documents no shape beyond a string.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "ID of the rich menu shown to users who have no rich menu of their own, such as `40001`. " +
+					"Prefer `lineworks_bot_default_rich_menu`, which can name a `lineworks_bot_rich_menu` of this bot (the bot cannot: the menu depends on the bot). " +
+					"Left unset, the bot's default is not managed here: whatever sets it (that resource, the Developer Console) is not a change to this bot.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"i18n_bot_names": schema.MapAttribute{
 				MarkdownDescription: "The bot's name in other languages, keyed by language: " + botLanguagesMarkd + ". Each 1 to 100 characters, on one line.",

@@ -287,14 +287,15 @@ func TestAccBot_lifecycle(t *testing.T) {
 			),
 		},
 		resource.TestStep{
-			// Back to every domain, and no default rich menu: a PATCH cannot
-			// say that, so the whole bot is PUT.
+			// Back to every domain: a PATCH cannot say that, so the whole bot
+			// is PUT. default_rich_menu_id left out is no longer managed here
+			// (lineworks_bot_default_rich_menu may manage it): the PUT keeps it.
 			PreConfig:        env.emu.Requests.Reset,
 			Config:           env.provider() + allDomainsAgain,
 			ConfigPlanChecks: updateInPlace,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("allow_domains"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_rich_menu_id"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_rich_menu_id"), knownvalue.StringExact("40002")),
 			},
 			Check: func(*terraform.State) error {
 				if n := len(env.botRequests("PATCH", id)); n != 0 {
@@ -318,7 +319,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if b.AllowDomains != nil || b.DefaultRichmenuID != "" {
+				if b.AllowDomains != nil || b.DefaultRichmenuID != "40002" {
 					return fmt.Errorf("allowDomains %v, defaultRichmenuId %q after the PUT", b.AllowDomains, b.DefaultRichmenuID)
 				}
 				return nil
