@@ -151,9 +151,9 @@ func menuActionAttributes(persistent bool) map[string]schema.Attribute {
 		},
 		"text": optional(fmt.Sprintf("`message`: the text the user sends by tapping, at most %d characters.", lineworks.MaxActionTextLength) +
 			map[bool]string{false: " Required for a `message` action.", true: " Without it, the label is sent."}[persistent]),
-		"postback": optional(fmt.Sprintf("`message`: a value the bot receives with the message (`message.postback` of the callback), at most %d characters.", lineworks.MaxActionPostbackLength)),
-		"uri":      optional(fmt.Sprintf("`uri`: the http or https URL opened by tapping, at most %d characters. Required for a `uri` action.", lineworks.MaxActionURILength)),
-		"copy_text": optional(fmt.Sprintf("`copy`: the text copied to the clipboard by tapping, at most %d characters. Required for a `copy` action.", lineworks.MaxActionCopyTextLength)),
+		"postback":    optional(fmt.Sprintf("`message`: a value the bot receives with the message (`message.postback` of the callback), at most %d characters.", lineworks.MaxActionPostbackLength)),
+		"uri":         optional(fmt.Sprintf("`uri`: the http or https URL opened by tapping, at most %d characters. Required for a `uri` action.", lineworks.MaxActionURILength)),
+		"copy_text":   optional(fmt.Sprintf("`copy`: the text copied to the clipboard by tapping, at most %d characters. Required for a `copy` action.", lineworks.MaxActionCopyTextLength)),
 		"i18n_labels": i18n("`label`", labelMax),
 		"i18n_texts":  i18n("`message`: `text`", lineworks.MaxActionTextLength),
 	}
