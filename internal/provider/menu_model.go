@@ -191,18 +191,18 @@ var terraformNames = strings.NewReplacer(
 )
 
 // addMenuProblems adds a diagnostic on the attribute at fault for each
-// problem the client found in a menu. Problems of a list item are placed
-// under list (areas, actions) at their index; what names the menu.
+// problem the client found in a menu; what names the menu.
 func addMenuProblems(diags *diag.Diagnostics, what string, problems []*lineworks.FieldError) {
 	for _, p := range problems {
-		at, name := fieldErrorPath(p)
-		diags.AddAttributeError(at, "Invalid "+what, fmt.Sprintf("%s %s.", name, strings.TrimSuffix(terraformNames.Replace(p.Problem), ".")))
+		at := fieldErrorPath(p)
+		diags.AddAttributeError(at, "Invalid "+what, fmt.Sprintf("Attribute %s %s.", at, strings.TrimSuffix(terraformNames.Replace(p.Problem), ".")))
 	}
 }
 
-// fieldErrorPath is the attribute a *lineworks.FieldError is about, and the
-// name the message calls it by.
-func fieldErrorPath(p *lineworks.FieldError) (path.Path, string) {
+// fieldErrorPath is the attribute a *lineworks.FieldError is about: an item
+// of its List (areas, actions) at its Index, then the field, then the
+// language's key of an i18n map.
+func fieldErrorPath(p *lineworks.FieldError) path.Path {
 	at := path.Empty()
 	if p.List != "" {
 		at = path.Root(p.List).AtListIndex(p.Index)
@@ -214,9 +214,8 @@ func fieldErrorPath(p *lineworks.FieldError) (path.Path, string) {
 	case "size.height":
 		field = "height"
 	}
-	var name string
 	for _, seg := range strings.Split(field, ".") {
-		name = terraformNames.Replace(seg)
+		name := terraformNames.Replace(seg)
 		if at.Equal(path.Empty()) {
 			at = path.Root(name)
 		} else {
@@ -225,7 +224,6 @@ func fieldErrorPath(p *lineworks.FieldError) (path.Path, string) {
 	}
 	if p.Language != "" {
 		at = at.AtMapKey(p.Language)
-		name = fmt.Sprintf("%s[%q]", name, p.Language)
 	}
-	return at, name
+	return at
 }
