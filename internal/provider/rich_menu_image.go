@@ -56,14 +56,14 @@ func (r richMenuImageRecord) equal(o richMenuImageRecord) bool {
 // height, 1 MB), with each error on its attribute, and returns the SHA-256
 // of each: what image_sha256 and i18n_image_sha256 will be once uploaded.
 func planImages(ctx context.Context, imagePath types.String, i18nPaths types.Map, height int, diags *diag.Diagnostics) (types.String, types.Map) {
-	sum := planImage(imagePath.ValueString(), height, path.Root("image_path"), diags)
+	sum := planImage(imagePath.ValueString(), "", height, path.Root("image_path"), diags)
 	sums := types.MapNull(types.StringType)
 	if !i18nPaths.IsNull() {
 		var files map[string]string
 		diags.Append(i18nPaths.ElementsAs(ctx, &files, false)...)
 		out := make(map[string]string, len(files))
 		for lang, file := range files {
-			out[lang] = planImage(file, height, path.Root("i18n_image_paths").AtMapKey(lang), diags)
+			out[lang] = planImage(file, lang, height, path.Root("i18n_image_paths").AtMapKey(lang), diags)
 		}
 		var d diag.Diagnostics
 		sums, d = types.MapValueFrom(ctx, types.StringType, out)
@@ -72,12 +72,16 @@ func planImages(ctx context.Context, imagePath types.String, i18nPaths types.Map
 	return types.StringValue(sum), sums
 }
 
-// planImage checks one image file and returns its SHA-256.
-func planImage(file string, height int, at path.Path, diags *diag.Diagnostics) string {
+// planImage checks one image file, the one for lang ("" for the menu's
+// own), and returns its SHA-256.
+func planImage(file, lang string, height int, at path.Path, diags *diag.Diagnostics) string {
 	if _, err := lineworks.CheckRichMenuImage(file, height); err != nil {
-		detail := err.Error() + "."
 		var ie *lineworks.RichMenuImageError
-		if errors.As(err, &ie) && strings.HasPrefix(ie.Problem, "cannot be read") {
+		if errors.As(err, &ie) {
+			ie.Language = lang
+		}
+		detail := err.Error() + "."
+		if ie != nil && strings.HasPrefix(ie.Problem, "cannot be read") {
 			detail += " The image is read when Terraform plans, so the file must exist by then; a relative path is relative to the directory Terraform runs in (\"${path.module}/menu.png\" avoids the doubt)."
 		}
 		diags.AddAttributeError(at, "Invalid rich menu image", detail)
