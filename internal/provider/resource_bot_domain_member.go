@@ -52,6 +52,11 @@ type botDomainMemberModel struct {
 // stored as the user's ID), as JSON.
 const memberListedAsKey = "listed_as"
 
+// memberImportedKey marks, in the private state, a member imported and not
+// yet read: not finding it then is an error that says what LINE WORKS lists,
+// rather than "gone".
+const memberImportedKey = "imported"
+
 func (r *botDomainMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_bot_domain_member"
 }
@@ -139,11 +144,17 @@ func (r *botDomainMemberResource) Read(ctx context.Context, req resource.ReadReq
 	case err != nil:
 		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot's users", err)
 		return
+	case !slices.Contains(members, listedAs) && r.imported(ctx, req.Private, &resp.Diagnostics):
+		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "No such LINE WORKS bot user to import",
+			fmt.Sprintf("Bot %d's registration in domain %d does not list %s among its %d users%s. LINE WORKS lists a user added by login e-mail under their user ID: "+
+				"import the member by the name it lists, and write user_id so.", botID, m.DomainID.ValueInt64(), listedAs, len(members), listing(members)))
+		return
 	case !slices.Contains(members, listedAs):
 		// Removed outside Terraform: the next plan adds the user again.
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, memberImportedKey, nil)...)
 	m.ID = types.StringValue(botDomainMemberID(botID, m.DomainID.ValueInt64(), m.UserID.ValueString()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -191,6 +202,7 @@ func (r *botDomainMemberResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), formatBotID(botID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain_id"), domainID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), parts[2])...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, memberImportedKey, []byte("true"))...)
 }
 
 // listedAs is the name LINE WORKS lists m's user under: what Create
@@ -203,6 +215,26 @@ func (r *botDomainMemberResource) listedAs(ctx context.Context, private privateS
 		return name
 	}
 	return m.UserID.ValueString()
+}
+
+// imported reports whether the state comes from an import not yet read.
+func (r *botDomainMemberResource) imported(ctx context.Context, private privateStore, diags *diag.Diagnostics) bool {
+	raw, d := private.GetKey(ctx, memberImportedKey)
+	diags.Append(d...)
+	return string(raw) == "true"
+}
+
+// listing renders a few members for a message: ": a, b, c" (and how many
+// more).
+func listing(members []string) string {
+	const most = 10
+	if len(members) == 0 {
+		return ""
+	}
+	if len(members) > most {
+		return fmt.Sprintf(": %s and %d more", strings.Join(members[:most], ", "), len(members)-most)
+	}
+	return ": " + strings.Join(members, ", ")
 }
 
 // addMemberError explains a refused member: a registration open to all

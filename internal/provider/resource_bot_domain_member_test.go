@@ -136,7 +136,8 @@ func TestAccBotDomainMember_lifecycle(t *testing.T) {
 				ResourceName:  "lineworks_bot_domain_member.b",
 				ImportState:   true,
 				ImportStateId: fmt.Sprintf("%d/%d/%s", botID, testDomain, testSubs[0]),
-				ExpectError:   errorText("Cannot import non-existent remote object"),
+				ExpectError: errorText("No such LINE WORKS bot user to import",
+					fmt.Sprintf("does not list %s among its 2 users", testSubs[0]), "import the member by the name it lists"),
 			},
 			resource.TestStep{
 				// Members gone, the registration open to all users.
