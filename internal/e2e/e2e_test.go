@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -85,7 +86,7 @@ func (r *run) count(host, prefix string) int { return r.tenant.Emulator.Requests
 func (r *run) downloads() int {
 	n := 0
 	for _, req := range r.tenant.Emulator.Requests.All() {
-		if req.Host == lineworkstest.HostStorage && req.Method == "GET" {
+		if req.Host == lineworkstest.HostStorage && req.Method == http.MethodGet {
 			n++
 		}
 	}

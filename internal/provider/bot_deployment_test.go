@@ -164,7 +164,7 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 				Config: first,
 				Check: resource.ComposeTestCheckFunc(
 					captureBotID("lineworks_bot.x", &x), captureBotID("lineworks_bot.y", &y),
-					captureAttr(menu, "rich_menu_id", &menuID), captureAttr(menu, "rich_menu_id", &firstMenu),
+					captureRichMenuID(menu, &menuID), captureRichMenuID(menu, &firstMenu),
 					env.expectDeployment(&x, &y, &menuID, png, "Main"),
 				),
 			},
@@ -194,7 +194,7 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 					plancheck.ExpectResourceAction(menu, plancheck.ResourceActionDestroyBeforeCreate),
 				)},
 				Check: resource.ComposeTestCheckFunc(
-					captureAttr(menu, "rich_menu_id", &menuID),
+					captureRichMenuID(menu, &menuID),
 					env.expectDeployment(&x, &y, &menuID, jpeg, "Main v2"),
 				),
 			},
@@ -206,7 +206,7 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 					plancheck.ExpectResourceAction(menu, plancheck.ResourceActionCreateBeforeDestroy),
 				)},
 				Check: resource.ComposeTestCheckFunc(
-					captureAttr(menu, "rich_menu_id", &menuID),
+					captureRichMenuID(menu, &menuID),
 					env.expectDeployment(&x, &y, &menuID, jpeg, "Main v3"),
 				),
 			},
@@ -259,7 +259,7 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 					plancheck.ExpectResourceAction("lineworks_bot.x", plancheck.ResourceActionNoop),
 				}},
 				Check: resource.ComposeTestCheckFunc(
-					captureAttr(menu, "rich_menu_id", &menuID),
+					captureRichMenuID(menu, &menuID),
 					env.expectDeployment(&x, &y, &menuID, jpeg, "Main v3"),
 				),
 			},

@@ -73,8 +73,8 @@ func TestAccBotDefaultAndUserRichMenu_lifecycle(t *testing.T) {
 			resource.TestStep{
 				Config: assignmentConfig(env, botID, user, "main", "alt"),
 				Check: resource.ComposeTestCheckFunc(
-					captureAttr("lineworks_bot_rich_menu.main", "rich_menu_id", &mainID),
-					captureAttr("lineworks_bot_rich_menu.alt", "rich_menu_id", &altID),
+					captureRichMenuID("lineworks_bot_rich_menu.main", &mainID),
+					captureRichMenuID("lineworks_bot_rich_menu.alt", &altID),
 					resource.TestCheckResourceAttr(usr, "id", fmt.Sprintf("%d/%s", botID, user)),
 					env.expectAssignments(botID, user, "main", "alt"),
 				),

@@ -47,8 +47,8 @@ func (r *botRichMenuResource) Metadata(_ context.Context, req resource.MetadataR
 }
 
 func (r *botRichMenuResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	bound := func(desc string, min int64) schema.Int64Attribute {
-		return schema.Int64Attribute{MarkdownDescription: desc, Required: true, Validators: []validator.Int64{int64validator.AtLeast(min)}}
+	bound := func(desc string, least int64) schema.Int64Attribute {
+		return schema.Int64Attribute{MarkdownDescription: desc, Required: true, Validators: []validator.Int64{int64validator.AtLeast(least)}}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A rich menu of a bot (`POST /bots/{botId}/richmenus`): an image under the chat, " +

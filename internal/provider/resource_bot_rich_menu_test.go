@@ -40,9 +40,9 @@ resource "lineworks_bot_rich_menu" %q {
 `, resourceName, botID, name, strings.Join(lines, "\n"))
 }
 
-// captureAttr stores the attribute of the resource at addr.
-func captureAttr(addr, attr string, dst *string) resource.TestCheckFunc {
-	return resource.TestCheckResourceAttrWith(addr, attr, func(v string) error {
+// captureRichMenuID stores the rich_menu_id of the resource at addr.
+func captureRichMenuID(addr string, dst *string) resource.TestCheckFunc {
+	return resource.TestCheckResourceAttrWith(addr, "rich_menu_id", func(v string) error {
 		*dst = v
 		return nil
 	})
@@ -112,7 +112,7 @@ func TestAccBotRichMenu_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("areas").AtSliceIndex(1).AtMapKey("action").AtMapKey("data"), knownvalue.Null()),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					captureAttr(addr, "rich_menu_id", &id), captureAttr(addr, "rich_menu_id", &first),
+					captureRichMenuID(addr, &id), captureRichMenuID(addr, &first),
 					resource.TestCheckResourceAttrWith(addr, "id", func(v string) error {
 						if v != fmt.Sprintf("%d/%s", botID, id) {
 							return fmt.Errorf("id %s", v)
@@ -203,7 +203,7 @@ func TestAccBotRichMenu_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				Check: resource.ComposeTestCheckFunc(
-					captureAttr(addr, "rich_menu_id", &id),
+					captureRichMenuID(addr, &id),
 					func(*terraform.State) error {
 						menus := env.emu.Menus.RichMenus(botID)
 						if len(menus) != 1 || menus[0].RichMenuID == first || menus[0].RichMenuID != id || menus[0].RichMenuName != "Main v2" {
@@ -226,7 +226,7 @@ func TestAccBotRichMenu_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
 				Check: resource.ComposeTestCheckFunc(
-					captureAttr(addr, "rich_menu_id", &id),
+					captureRichMenuID(addr, &id),
 					env.expectRichMenuImage(botID, &id, jpeg, map[string][]byte{"ja_JP": png}),
 				),
 			},
