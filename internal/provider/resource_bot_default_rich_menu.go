@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -122,12 +120,7 @@ func (r *botDefaultRichMenuResource) Delete(ctx context.Context, req resource.De
 
 // ImportState takes the bot's ID: `terraform import lineworks_bot_default_rich_menu.x 2000001`.
 func (r *botDefaultRichMenuResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, err := lineworks.ParseBotID(req.ID); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot_default_rich_menu",
-			fmt.Sprintf("%s. Import a bot's default rich menu by the bot's ID, such as 2000001.", err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), req.ID)...)
+	importByBotID(ctx, req, resp, "lineworks_bot_default_rich_menu", "a bot's default rich menu")
 }
 
 // set makes m's menu the default, and m the state.

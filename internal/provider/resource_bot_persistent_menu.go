@@ -175,12 +175,7 @@ func (r *botPersistentMenuResource) Delete(ctx context.Context, req resource.Del
 
 // ImportState takes the bot's ID: `terraform import lineworks_bot_persistent_menu.x 2000001`.
 func (r *botPersistentMenuResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, err := lineworks.ParseBotID(req.ID); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot_persistent_menu",
-			fmt.Sprintf("%s. Import a bot's persistent menu by the bot's ID, such as 2000001.", err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), req.ID)...)
+	importByBotID(ctx, req, resp, "lineworks_bot_persistent_menu", "a bot's persistent menu")
 }
 
 // set sends m's menu and makes m the state. The service's refusal while the
