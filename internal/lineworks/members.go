@@ -6,9 +6,9 @@ package lineworks
 // the bot and lists "All users". Scope: bot; bot.read is enough for the list.
 //
 // What 404 means: on the list, the bot or its registration in the domain is
-// gone (ErrNotRegistered) once calls that must succeed on a right endpoint
-// confirm it, else IsNotFound; on the delete, the member is gone, which is
-// done.
+// gone (ErrNotRegistered), and on the delete, the member is gone, which is
+// done, once calls that must succeed on a right endpoint confirm it (see
+// confirmAbsent); else an error for which IsNotFound is true.
 
 import (
 	"bytes"
@@ -239,8 +239,7 @@ func (c *Client) DeleteBotDomainMember(ctx context.Context, botID, domainID int6
 	var apiErr *APIError
 	switch {
 	case IsNotFound(err):
-		c.cfg.Logger.Debug(ctx, "the LINE WORKS bot user to remove was already gone", map[string]any{"bot_id": botID, "domain_id": domainID})
-		return nil
+		return c.alreadyGone(ctx, botID, desc, err)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest:
 		return c.explainMemberRefusal(ctx, botID, domainID, desc, apiErr, err)
 	}

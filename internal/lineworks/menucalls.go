@@ -39,6 +39,25 @@ func (c *Client) readMenu(ctx context.Context, botID int64, desc string, call ap
 	return nil
 }
 
+// errGone is what confirmAbsent wraps for a delete that found nothing.
+var errGone = errors.New("already gone")
+
+// alreadyGone is err, the answer of a delete (desc) of something of botID,
+// or nil when err is a 404 that confirmAbsent confirms: the thing, or its
+// bot, is gone, so the delete is done. A 404 that cannot be confirmed (a
+// wrong api_endpoint answers 404 to everything) stays an error, so that
+// nothing is forgotten that still exists.
+func (c *Client) alreadyGone(ctx context.Context, botID int64, desc string, err error) error {
+	if !IsNotFound(err) {
+		return err
+	}
+	if !errors.Is(c.confirmAbsent(ctx, botID, desc, err, errGone), errGone) {
+		return err
+	}
+	c.cfg.Logger.Debug(ctx, "what was to be deleted was already gone", map[string]any{"bot_id": botID, "what": desc})
+	return nil
+}
+
 // confirmAbsent is called with the 404 a read (desc) of something of botID
 // got, and decides what it proves. When listing the bot's rich menus
 // succeeds, the bot exists and the endpoint is right, so the thing is

@@ -138,3 +138,34 @@ func TestUserRichMenu(t *testing.T) {
 		t.Fatalf("after the menu's deletion: %v", err)
 	}
 }
+
+// A delete that finds nothing is done only where that is confirmed: the bot
+// answers, or is known gone. On a wrong api_endpoint, which answers 404 to
+// everything, it is an error, so that nothing still there is forgotten.
+func TestDeletesConfirmTheir404(t *testing.T) {
+	f, c, botID := newMemberFixture(t, true)
+	ctx := context.Background()
+	wrong := f.client(t, func(cfg *Config) { cfg.APIEndpoint = strings.TrimSuffix(f.emu.APIURL(), "/v1.0") })
+	deletes := map[string]func(*Client, int64) error{
+		"rich menu":  func(c *Client, id int64) error { return c.DeleteRichMenu(ctx, id, "40999") },
+		"default":    func(c *Client, id int64) error { return c.DeleteDefaultRichMenu(ctx, id) },
+		"user":       func(c *Client, id int64) error { return c.DeleteUserRichMenu(ctx, id, "admin@example.com") },
+		"persistent": func(c *Client, id int64) error { return c.DeletePersistentMenu(ctx, id) },
+		"member": func(c *Client, id int64) error {
+			return c.DeleteBotDomainMember(ctx, id, lineworkstest.DefaultDomainID, "admin@example.com")
+		},
+	}
+	for name, del := range deletes {
+		t.Run(name, func(t *testing.T) {
+			if err := del(c, botID); err != nil {
+				t.Fatalf("nothing there: %v", err)
+			}
+			if err := del(wrong, botID); !IsNotFound(err) {
+				t.Fatalf("wrong endpoint: %v", err)
+			}
+			if err := del(c, botID+1000); err != nil {
+				t.Fatalf("no such bot: %v", err)
+			}
+		})
+	}
+}

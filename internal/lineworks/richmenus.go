@@ -232,18 +232,15 @@ func (c *Client) ListRichMenus(ctx context.Context, botID int64) ([]RichMenu, er
 
 // DeleteRichMenu deletes a rich menu (DELETE
 // /bots/{botId}/richmenus/{richmenuId}). A menu, or bot, already gone is not
-// an error.
+// an error, once confirmed (see confirmAbsent): a 404 that could be a wrong
+// api_endpoint is.
 func (c *Client) DeleteRichMenu(ctx context.Context, botID int64, richMenuID string) error {
 	desc := fmt.Sprintf("deleting rich menu %s of bot %d", richMenuID, botID)
 	if err := ValidateRichMenuID(richMenuID); err != nil {
 		return fmt.Errorf("%s: %w", desc, err)
 	}
 	err := c.mutateMenu(ctx, botID, desc, apiCall{method: http.MethodDelete, segments: richMenuPath(botID, richMenuID)})
-	if IsNotFound(err) {
-		c.cfg.Logger.Debug(ctx, "the LINE WORKS rich menu to delete was already gone", map[string]any{"bot_id": botID, "rich_menu_id": richMenuID})
-		return nil
-	}
-	return err
+	return c.alreadyGone(ctx, botID, desc, err)
 }
 
 func richMenusPath(botID int64) []string { return append(botPath(botID), "richmenus") }

@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -9,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
@@ -331,5 +335,59 @@ func (e *accEnv) expectDeployment(x, y *int64, menuID *string, image []byte, nam
 		},
 		func(s *terraform.State) error { return e.expectMembers(*x, testUsers[1])(s) },
 		func(s *terraform.State) error { return e.expectRichMenuImage(*x, menuID, image, nil)(s) },
+	)
+}
+
+// A wrong api_endpoint (no /v1.0: every path answers 404) never reads as
+// "deleted outside Terraform": the menu and member resources fail to read,
+// saying so, and the right endpoint then finds them all unchanged. (A
+// delete on a wrong endpoint fails too: see the client's
+// TestDeletesConfirmTheir404.)
+func TestAccBotMenus_wrongEndpointKeepsState(t *testing.T) {
+	env := newBotEnv(t)
+	botID, otherID := env.seedBot(t, "Menu bot"), env.seedBot(t, "Other bot")
+	resources := richMenuConfig("main", botID, "Main") + fmt.Sprintf(`
+resource "lineworks_bot_default_rich_menu" "x" {
+  bot_id       = "%[1]d"
+  rich_menu_id = lineworks_bot_rich_menu.main.rich_menu_id
+}
+
+resource "lineworks_bot_user_rich_menu" "x" {
+  bot_id       = "%[1]d"
+  user_id      = %[2]q
+  rich_menu_id = lineworks_bot_rich_menu.main.rich_menu_id
+}
+
+resource "lineworks_bot_domain_member" "x" {
+  bot_id    = "%[1]d"
+  domain_id = %[3]d
+  user_id   = %[2]q
+}
+`, botID, testUsers[1], testDomain) + persistentMenuConfig(otherID, helpButton)
+	wrong := strings.Replace(env.provider(), fmt.Sprintf("%q", env.emu.APIURL()), fmt.Sprintf("%q", strings.TrimSuffix(env.emu.APIURL(), "/v1.0")), 1)
+	if wrong == env.provider() {
+		t.Fatal("the provider block does not name the API endpoint")
+	}
+	env.menuTest(t, []*int64{&botID, &otherID},
+		resource.TestStep{
+			PreConfig: func() {
+				if _, err := env.client(t).RegisterBotDomain(context.Background(), botID, testDomain, lineworks.BotDomainSettings{AllowToSelectedMember: true}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: env.provider() + resources,
+		},
+		resource.TestStep{
+			Config:   wrong + resources,
+			PlanOnly: true,
+			// An error for each resource read, in whatever order: the rich
+			// menu, the member, the persistent menu (Terraform reads no
+			// further down from a resource that failed).
+			ExpectError: regexp.MustCompile(`(?s)` + strings.Repeat(`Failed to read the LINE WORKS (rich menu|bot's users|bot's persistent menu).*answered\s+HTTP\s+404.*`, 3)),
+		},
+		resource.TestStep{
+			Config:   env.provider() + resources,
+			PlanOnly: true,
+		},
 	)
 }
