@@ -11,6 +11,7 @@ package provider
 // check passed to env.onEmulator.
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -22,7 +23,8 @@ import (
 )
 
 // emulatorParts say what a test needs of the emulator, by the part of it
-// that it reaches.
+// that it reaches (a field or method of env.emu, or an identifier of what
+// only the emulator knows).
 var emulatorParts = map[string]string{
 	"Requests":   "the requests it recorded",
 	"Bots":       "its bots, changed behind Terraform's back or read as it holds them",
@@ -38,17 +40,24 @@ var emulatorParts = map[string]string{
 	"APIURL":     "its endpoints",
 	"StorageURL": "its endpoints",
 	"emu":        "the emulator itself",
-	"app":        "its own app (a client ID, secret or key that only it knows)",
-	"fixtures":   "what only it holds (testBotID, testFileID)",
 }
 
 // emulatorIdents are identifiers of what only the emulator knows: its own
 // app, and objects that exist only there.
 var emulatorIdents = map[string]string{
-	"testClientID": "app", "testClientSecret": "app", "testAccount": "app",
-	"testAPIID": "app", "testServerID": "app", "testConsumerKey": "app",
-	"testBotID": "fixtures", "testFileID": "fixtures",
+	"testClientID":     emulatorApp,
+	"testClientSecret": emulatorApp,
+	"testAccount":      emulatorApp,
+	"testAPIID":        emulatorApp,
+	"testServerID":     emulatorApp,
+	"testConsumerKey":  emulatorApp,
+	"TestKey":          emulatorApp, // lineworkstest's
+	"GenerateKey":      emulatorApp,
+	"testBotID":        "a bot and a file that exist only there",
+	"testFileID":       "a bot and a file that exist only there",
 }
+
+const emulatorApp = "its own app, whose client ID, secret and key only it knows"
 
 // funcUses is what one function of the test sources reaches.
 type funcUses struct {
@@ -85,10 +94,7 @@ func emulatorNeeds(dir, test string) ([]string, error) {
 	visit(test)
 	byNeed := map[string][]string{}
 	for p := range parts {
-		need := emulatorParts[p]
-		if need == "" {
-			need = "its " + p
-		}
+		need := cmp.Or(emulatorParts[p], emulatorIdents[p], "its "+p)
 		byNeed[need] = append(byNeed[need], p)
 	}
 	var needs []string
@@ -167,16 +173,16 @@ func (f *funcUses) add(body *ast.BlockStmt) {
 			} else if n.Sel.Name == "emu" && !counted[n] {
 				f.parts["emu"] = true
 			}
-			if pkg, ok := n.X.(*ast.Ident); ok && pkg.Name == "lineworkstest" && (n.Sel.Name == "TestKey" || n.Sel.Name == "GenerateKey") {
-				f.parts["app"] = true
+			if pkg, ok := n.X.(*ast.Ident); ok && pkg.Name == "lineworkstest" && emulatorIdents[n.Sel.Name] != "" {
+				f.parts[n.Sel.Name] = true
 			}
 			f.refs["."+n.Sel.Name] = true
 		case *ast.Ident:
 			switch {
 			case n.Name == "accTenant":
 				f.modeAware = true
-			case emulatorIdents[n.Name] != "":
-				f.parts[emulatorIdents[n.Name]] = true
+			case emulatorIdents[n.Name] != "" && n.Name[0] == 't': // this package's, not lineworkstest's
+				f.parts[n.Name] = true
 			}
 			f.refs[n.Name] = true
 		}

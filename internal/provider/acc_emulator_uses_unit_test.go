@@ -55,20 +55,16 @@ func (e *accEnv) resetRequests() {
 		"TestModeAware":         nil,
 		"TestOnEmulatorOnly":    nil,
 		"TestTheEmulatorItself": {"emu"},
-		"TestItsApp":            {"app"},
+		"TestItsApp":            {"TestKey", "testClientSecret"},
 		"TestNothing":           nil,
 	} {
-		needs, err := emulatorNeeds(dir, test)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(needs) != len(want) {
+		needs := needsOf(t, dir, test)
+		if got := partsOf(needs); !slices.Equal(got, want) {
 			t.Errorf("%s needs %q, want the parts %q", test, needs, want)
-			continue
 		}
-		for i, part := range want {
-			if !strings.HasSuffix(needs[i], "("+part+")") || !strings.HasPrefix(needs[i], emulatorParts[part]) {
-				t.Errorf("%s needs %q, want %q (%s)", test, needs[i], emulatorParts[part], part)
+		for _, part := range want {
+			if phrase := emulatorParts[part] + emulatorIdents[part]; !strings.Contains(strings.Join(needs, "; "), phrase+" (") {
+				t.Errorf("%s needs %q, which does not say %q", test, needs, phrase)
 			}
 		}
 	}
@@ -88,20 +84,32 @@ func TestWhichAcceptanceTestsRunAgainstARealTenant(t *testing.T) {
 		"TestAccBotDomain_allowDomainsCascade": nil,
 		"TestAccBot_drift":                     {"Bots", "Requests"},
 		"TestAccBotSecret_lifecycle":           {"Bots", "SetClock"},
-		"TestAccBotAttachment_goneFile":        {"fixtures"},
-		"TestAccJWTAssertionEphemeral":         {"app"},
+		"TestAccBotAttachment_goneFile":        {"testBotID", "testFileID"},
+		"TestAccJWTAssertionEphemeral":         {"TestKey", "testAccount", "testClientID"},
 	} {
-		needs, err := emulatorNeeds(".", test)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var parts []string
-		for _, n := range needs {
-			parts = append(parts, strings.Split(n[strings.LastIndex(n, "(")+1:len(n)-1], ", ")...)
-		}
-		slices.Sort(parts)
+		needs := needsOf(t, ".", test)
+		parts := partsOf(needs)
 		if !slices.Equal(parts, want) {
 			t.Errorf("%s needs %q of the emulator, want %q", test, needs, want)
 		}
 	}
+}
+
+func needsOf(t *testing.T, dir, test string) []string {
+	t.Helper()
+	needs, err := emulatorNeeds(dir, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return needs
+}
+
+// partsOf are the parts named in needs, in parentheses, sorted.
+func partsOf(needs []string) []string {
+	var parts []string
+	for _, n := range needs {
+		parts = append(parts, strings.Split(n[strings.LastIndex(n, "(")+1:len(n)-1], ", ")...)
+	}
+	slices.Sort(parts)
+	return parts
 }

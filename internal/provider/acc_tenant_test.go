@@ -141,7 +141,7 @@ func newRealTenantEnv(t *testing.T) *accEnv {
 		t.Fatalf("cannot tell whether %s needs the emulator: %v", name, err)
 	}
 	if len(needs) > 0 {
-		t.Skipf("skipped against a real tenant (%s=1): it needs the emulator's own API: %s", envAccReal, strings.Join(needs, "; "))
+		t.Skipf("skipped against a real tenant (%s=1): it needs what only the emulator has: %s", envAccReal, strings.Join(needs, "; "))
 	}
 	keyPath := accTenant.settings.PrivateKeyPath
 	if keyPath == "" {
