@@ -187,20 +187,17 @@ func (ru *run) create(ctx context.Context) error {
 	default:
 		ru.report.unobserved(FieldCreateAnswer, "neither the whole bot nor only its ID: the fields %s", strings.Join(keys, ", "))
 	}
-	switch {
-	case err == nil:
+	if err == nil {
 		ru.botID = bot.BotID
-	default:
-		var id int64
-		if raw, ok := a.Field("botId"); ok && json.Unmarshal(raw, &id) == nil && id > 0 {
-			ru.botID = id
-		}
-		ru.report.note(FieldCreateAnswer, "the client could not take the bot from this answer: %v", err)
+		return nil
 	}
-	if ru.botID == 0 {
-		return fmt.Errorf("LINE WORKS answered HTTP %d without naming the bot: %v", a.Status, err)
+	ru.report.note(FieldCreateAnswer, "the client could not take the bot from this answer: %v", err)
+	var id int64
+	if raw, ok := a.Field("botId"); ok && json.Unmarshal(raw, &id) == nil && id > 0 {
+		ru.botID = id
+		return nil
 	}
-	return nil
+	return fmt.Errorf("LINE WORKS answered HTTP %d without naming the bot: %w", a.Status, err)
 }
 
 // read reads the bot back: how the service shows what was sent, and what
@@ -211,7 +208,7 @@ func (ru *run) read(ctx context.Context) error {
 	_, err := ru.c.GetBot(ctx, ru.botID)
 	a, answered := ru.answerSince(mark, http.MethodGet, ru.botPath())
 	if !answered || a.Status/100 != 2 {
-		return fmt.Errorf("the bot could not be read back: %v", err)
+		return fmt.Errorf("the bot could not be read back: %w", err)
 	}
 	ru.administrators(a)
 	ru.photoURL(a)

@@ -237,10 +237,10 @@ func TestRunThatCannotCreateTheBot(t *testing.T) {
 }
 
 // interceptor stands between the client and the emulator: before each
-// request, it may act, or answer in the emulator's place.
+// request, it may act, or answer with a status of its own (0: it does not).
 type interceptor struct {
 	mu     sync.Mutex
-	before func(*http.Request) *http.Response
+	before func(*http.Request) (status int)
 }
 
 func (i *interceptor) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -248,15 +248,11 @@ func (i *interceptor) RoundTrip(req *http.Request) (*http.Response, error) {
 	before := i.before
 	i.mu.Unlock()
 	if before != nil {
-		if resp := before(req); resp != nil {
-			return resp, nil
+		if status := before(req); status != 0 {
+			return &http.Response{StatusCode: status, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
 		}
 	}
 	return http.DefaultTransport.RoundTrip(req)
-}
-
-func unavailable(req *http.Request) *http.Response {
-	return &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{}, Body: http.NoBody, Request: req}
 }
 
 // Interrupted while changing the bot (Ctrl-C): the run stops, deletes the
@@ -266,11 +262,11 @@ func TestRunCleansUpWhenInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	interrupt := errors.New("interrupt")
-	tr := &interceptor{before: func(req *http.Request) *http.Response {
+	tr := &interceptor{before: func(req *http.Request) int {
 		if req.Method == http.MethodPatch {
 			cancel(interrupt)
 		}
-		return nil
+		return 0
 	}}
 	r, err := Run(ctx, tn.config(t, tr))
 	if !errors.Is(err, interrupt) || !strings.Contains(err.Error(), "interrupted") {
@@ -293,13 +289,13 @@ func TestRunCleansUpWhenInterrupted(t *testing.T) {
 func TestRunCleansUpAfterAFailure(t *testing.T) {
 	tn := newTenant(t)
 	refused := 0
-	refuseDeletes := func(n int) func(*http.Request) *http.Response {
-		return func(req *http.Request) *http.Response {
+	refuseDeletes := func(n int) func(*http.Request) int {
+		return func(req *http.Request) int {
 			if req.Method == http.MethodDelete && refused < n {
 				refused++
-				return unavailable(req)
+				return http.StatusServiceUnavailable
 			}
-			return nil
+			return 0
 		}
 	}
 	tr := &interceptor{before: refuseDeletes(5)} // every retry of the run's own delete

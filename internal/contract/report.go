@@ -153,7 +153,7 @@ func (r *Report) EmulatorForms() string {
 		switch {
 		case !ok || f == FieldCreatedTimeExample:
 		case f == FieldChannelEventsDefault:
-			switch events := v.([]string); {
+			switch events, _ := v.([]string); {
 			case sameSet(events, lineworkstest.DocumentedChannelEvents):
 				pairs = append(pairs, f+"=documented")
 			case sameSet(events, lineworks.BotChannelEvents):

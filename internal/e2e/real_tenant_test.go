@@ -78,7 +78,7 @@ func TestAcceptanceTestsAgainstARealTenantAndTheSweeper(t *testing.T) {
 	}
 	var requests []struct{ Method, Path string }
 	adminGet(t, admin+"/_emulator/requests", &requests)
-	if !slices.ContainsFunc(requests, func(r struct{ Method, Path string }) bool { return r.Method == "PATCH" }) {
+	if !slices.ContainsFunc(requests, func(r struct{ Method, Path string }) bool { return r.Method == http.MethodPatch }) {
 		t.Errorf("no bot was changed at the emulator command: the tests did not run against it (%d requests)", len(requests))
 	}
 	var bots []struct {

@@ -124,8 +124,11 @@ func indexTestSources(dir string) (map[string]*funcUses, error) {
 
 func readTestSources(dir string) (map[string]*funcUses, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
-	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("no test sources in %s (%v): the tests must run from their package's directory", dir, err)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no test sources in %s: the tests must run from their package's directory", dir)
 	}
 	fset := token.NewFileSet()
 	index := map[string]*funcUses{}

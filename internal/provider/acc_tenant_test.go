@@ -229,8 +229,10 @@ func (e *accEnv) checkBotsGone(s *terraform.State) error {
 		if err != nil {
 			return fmt.Errorf("%s: bot_id %q", addr, r.Primary.Attributes["bot_id"])
 		}
-		if _, err := e.client(e.t).GetBot(context.Background(), id); !realtenant.Gone(err) {
-			return fmt.Errorf("%s: bot %d is still there after destroy (%v)", addr, id, err)
+		if _, err := e.client(e.t).GetBot(context.Background(), id); err == nil {
+			return fmt.Errorf("%s: bot %d is still there after destroy", addr, id)
+		} else if !realtenant.Gone(err) {
+			return fmt.Errorf("%s: whether bot %d is gone after destroy: %w", addr, id, err)
 		}
 	}
 	return nil
