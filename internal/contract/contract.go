@@ -69,7 +69,7 @@ type run struct {
 // Run records how the tenant answers. It always returns a report; the error
 // says why the run did not complete (no bot could be created, it was
 // interrupted) or that it left something behind (Report.LeftBehind).
-func Run(ctx context.Context, cfg Config) (*Report, error) {
+func Run(ctx context.Context, cfg Config) (report *Report, err error) {
 	if cfg.PhotoURL == "" {
 		cfg.PhotoURL = DefaultPhotoURL
 	}
@@ -81,23 +81,23 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	ru := &run{cfg: cfg, c: cfg.Client, report: newReport(), name: realtenant.Prefix + "contract-" + randomHex(4)}
 	ctx = lineworks.WithAnswerObserver(ctx, ru.observe)
-
-	err := ru.probe(ctx)
-	// Whatever happened, the bot goes, even when ctx has ended.
-	cleanCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-	defer cancel()
-	ru.cleanUp(cleanCtx)
-	switch {
-	case ctx.Err() != nil:
-		err = fmt.Errorf("interrupted: %w", context.Cause(ctx))
-		ru.report.finish("the run was interrupted")
-	case err != nil:
-		ru.report.finish(err.Error())
-	}
-	if err == nil && len(ru.report.LeftBehind) > 0 {
-		err = fmt.Errorf("%d bots could not be deleted: delete them in the Developer Console, or run make sweep", len(ru.report.LeftBehind))
-	}
-	return ru.report, err
+	// Whatever happens (a failure, Ctrl-C, a panic), the bot goes, even
+	// when ctx has ended.
+	defer func() {
+		cleanCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		ru.cleanUp(cleanCtx)
+		switch {
+		case ctx.Err() != nil:
+			err = fmt.Errorf("interrupted: %w", context.Cause(ctx))
+			ru.report.finish("the run was interrupted")
+		case err != nil:
+			ru.report.finish(err.Error())
+		case len(ru.report.LeftBehind) > 0:
+			err = fmt.Errorf("%d bots could not be deleted: delete them in the Developer Console, or run make sweep", len(ru.report.LeftBehind))
+		}
+	}()
+	return ru.report, ru.probe(ctx)
 }
 
 func (ru *run) observe(a lineworks.Answer) {
@@ -133,6 +133,14 @@ func (ru *run) answerSince(mark int, method, suffix string) (lineworks.Answer, b
 		return all[0], true
 	}
 	return lineworks.Answer{}, false
+}
+
+// miss leaves field unobserved and says why, unless the run was
+// interrupted: the call failed because of that, and the report says so.
+func (ru *run) miss(ctx context.Context, field, format string, args ...any) {
+	if ctx.Err() == nil {
+		ru.report.unobserved(field, format, args...)
+	}
 }
 
 func (ru *run) botPath() string { return "/bots/" + strconv.FormatInt(ru.botID, 10) }
@@ -173,7 +181,7 @@ func (ru *run) create(ctx context.Context) error {
 		if ru.cfg.Admin == "" {
 			why += " (it was made with the service account as its administrator: give a user's login e-mail instead)"
 		}
-		ru.report.unobserved(FieldCreateStatus, "%s", why)
+		ru.miss(ctx, FieldCreateStatus, "%s", why)
 		return errors.New(why)
 	}
 	ru.report.set(FieldCreateStatus, a.Status)
@@ -301,7 +309,7 @@ func (ru *run) write(ctx context.Context) {
 	_, err := ru.c.UpdateBot(ctx, ru.botID, lineworks.BotPatch{Description: &description})
 	a, answered := ru.answerSince(mark, http.MethodPatch, ru.botPath())
 	if !answered || a.Status/100 != 2 {
-		ru.report.unobserved(FieldWriteAnswer, "the change was refused: %v", err)
+		ru.miss(ctx, FieldWriteAnswer, "the change was refused: %v", err)
 		return
 	}
 	switch keys := fieldNames(a); {
@@ -334,9 +342,9 @@ func (ru *run) list(ctx context.Context) {
 	}
 	switch raw, ok := last.Field("responseMetaData", "nextCursor"); {
 	case last.Status/100 != 2:
-		ru.report.unobserved(FieldLastPageCursor, "the bots could not be listed: %v", err)
+		ru.miss(ctx, FieldLastPageCursor, "the bots could not be listed: %v", err)
 	case err != nil:
-		ru.report.unobserved(FieldLastPageCursor, "the client could not follow the pages: %v", err)
+		ru.miss(ctx, FieldLastPageCursor, "the client could not follow the pages: %v", err)
 	case !ok:
 		ru.report.set(FieldLastPageCursor, "absent")
 		if _, meta := last.Field("responseMetaData"); !meta {
@@ -358,7 +366,7 @@ func (ru *run) remove(ctx context.Context) {
 	mark := ru.mark()
 	err := ru.c.DeleteBot(ctx, ru.botID)
 	if a, ok := ru.answerSince(mark, http.MethodDelete, ru.botPath()); !ok || a.Status/100 != 2 {
-		ru.report.unobserved(FieldDeletedBotStatus, "the bot could not be deleted: %v", err)
+		ru.miss(ctx, FieldDeletedBotStatus, "the bot could not be deleted: %v", err)
 		return
 	}
 	ru.gone = true
@@ -372,7 +380,7 @@ func (ru *run) remove(ctx context.Context) {
 			ru.report.set(FieldDeletedBotStatus, a.Status)
 			return
 		case !ok:
-			ru.report.unobserved(FieldDeletedBotStatus, "reading the deleted bot got no answer: %v", err)
+			ru.miss(ctx, FieldDeletedBotStatus, "reading the deleted bot got no answer: %v", err)
 			return
 		case time.Now().After(deadline):
 			ru.report.unobserved(FieldDeletedBotStatus, "the deleted bot still read as HTTP %d after %s", a.Status, ru.cfg.GoneWithin)

@@ -1,19 +1,36 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/realtenant"
 )
 
 const testSecret = "contract-command-secret-0123456789"
+
+// TestMain runs the command itself when a test starts this binary as it
+// (runMainEnv), so that a test can send it a signal.
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+const runMainEnv = "CONTRACT_TEST_RUN_MAIN"
 
 // tenant is an emulated tenant and the environment a user would set to run
 // the command against it.
@@ -136,5 +153,50 @@ func TestContractCommandReportsAFailedRun(t *testing.T) {
 	}
 	if !strings.Contains(stdout, newIssueURL) {
 		t.Errorf("stdout:\n%s", stdout)
+	}
+}
+
+// Ctrl-C while the bot is being changed: the command stops, deletes the bot
+// all the same, writes what it had observed, and exits 130.
+func TestContractCommandCleansUpOnInterrupt(t *testing.T) {
+	emu, env := tenant(t)
+	emu.Bots.SetMutationHold(2 * time.Second) // each change to the bot takes that long
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = []string{runMainEnv + "=1"}
+	for name, value := range env {
+		cmd.Env = append(cmd.Env, name+"="+value)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var said strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		said.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "changing bot") {
+			break
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // the change has reached the emulator, which holds it
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(stderr)
+	said.Write(rest)
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 || !strings.Contains(said.String(), "interrupted") {
+		t.Errorf("after Ctrl-C: %v\n%s", err, said.String())
+	}
+	if bots := emu.Bots.List(); len(bots) != 0 {
+		t.Errorf("%d bots left after Ctrl-C: %+v", len(bots), bots)
+	}
+	raw, err := os.ReadFile(env[envReport])
+	if err != nil || !strings.Contains(string(raw), `"create_answer": "full"`) || !strings.Contains(string(raw), "interrupted") || !strings.Contains(string(raw), `"left_behind": []`) {
+		t.Errorf("the report after Ctrl-C: %v\n%s", err, raw)
 	}
 }
