@@ -82,7 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fl.StringVar(&c.users, "users", "", "comma-separated login e-mails (or user IDs) to add to the tenant, for administrators, besides admin@, dev@ and ops@example.com")
 	fl.BoolVar(&c.inlineKey, "inline-key", false, "print the key itself as LINEWORKS_PRIVATE_KEY instead of LINEWORKS_PRIVATE_KEY_PATH")
 	fl.StringVar(&c.state, "state", "", "JSON `file` the state is loaded from at start (when it exists) and saved to on exit")
-	fl.StringVar(&c.answerForms, "answer-forms", "", "the service's alternative answer forms: \"all\", or name=value pairs such as create_answer=id_only,deleted_bot_status=410")
+	fl.StringVar(&c.answerForms, "answer-forms", "", "the service's alternative answer forms: \"all\", name=value pairs such as create_answer=id_only,deleted_bot_status=410, or @file: a tenant's contract-report.json (make contract), to answer as that tenant did")
 	fl.IntVar(&c.rateLimit, "rate-limit", lineworkstest.RateLimitStandard, "requests per minute each API accepts before 429 (60 on the Free plan; 0: no limit)")
 	fl.StringVar(&c.devOverrides, "dev-overrides", "", "`directory` holding a locally built terraform-provider-lineworks: write a CLI configuration that uses it, and export TF_CLI_CONFIG_FILE")
 	fl.StringVar(&c.cliConfig, "cli-config", "", "`file` for the CLI configuration -dev-overrides writes (default: terraformrc in -dir)")
@@ -125,7 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
-	forms, err := lineworkstest.ParseAnswerForms(c.answerForms)
+	forms, err := answerForms(c.answerForms)
 	if err != nil {
 		return fmt.Errorf("-answer-forms: %w", err)
 	}
@@ -236,6 +236,25 @@ func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 		say(stderr, "lineworks-emulator: state saved to %s\n", c.state)
 	}
 	return nil
+}
+
+// answerForms reads the -answer-forms flag: @file names a JSON file (a
+// contract report, whose fields are the forms' names), anything else is
+// what lineworkstest.ParseAnswerForms takes.
+func answerForms(spec string) (lineworkstest.AnswerForms, error) {
+	path, ok := strings.CutPrefix(spec, "@")
+	if !ok {
+		return lineworkstest.ParseAnswerForms(spec)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return lineworkstest.AnswerForms{}, err
+	}
+	forms, err := lineworkstest.DecodeAnswerForms(raw)
+	if err != nil {
+		return lineworkstest.AnswerForms{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return forms, nil
 }
 
 // say prints to the user's terminal; a terminal gone is no reason to stop

@@ -27,6 +27,10 @@ func TestMain(m *testing.M) {
 		fmt.Println("skipping end-to-end tests: set TF_ACC=1")
 		os.Exit(0)
 	}
+	if os.Getenv("LINEWORKS_ACC_REAL") != "" {
+		fmt.Println("skipping end-to-end tests: they run the emulator, and LINEWORKS_ACC_REAL runs the acceptance tests against a real tenant")
+		os.Exit(0)
+	}
 	dir, err := os.MkdirTemp("", "lineworks-e2e-")
 	if err != nil {
 		panic(err)
