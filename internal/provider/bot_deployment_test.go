@@ -36,7 +36,7 @@ var deploymentForms = []menuForm{
 func deploymentConfig(env *accEnv, image, name, botDescription, lifecycle string) string {
 	return env.provider() + fmt.Sprintf(`
 resource "lineworks_bot" "x" {
-  bot_name       = "Expense bot"
+  bot_name       = "tf-acc-expense-bot"
   description    = %[3]q
   photo_url      = "https://example.com/bot.png"
   administrators = [%[4]q]
@@ -85,7 +85,7 @@ resource "lineworks_bot_user_rich_menu" "sato" {
 }
 
 resource "lineworks_bot" "y" {
-  bot_name       = "Help desk bot"
+  bot_name       = "tf-acc-help-desk-bot"
   description    = "Answers questions"
   photo_url      = "https://example.com/desk.png"
   administrators = [%[4]q]
@@ -133,8 +133,8 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 	config := func(name, description, lifecycle string) string {
 		return deploymentConfig(env, image, name, description, lifecycle)
 	}
-	first := config("Main", "Files expense reports", "")
-	final := config("Main v3", "Files and checks expense reports", cbd)
+	first := config("tf-acc-main", "Files expense reports", "")
+	final := config("tf-acc-main-v3", "Files and checks expense reports", cbd)
 	var x, y int64
 	var menuID, firstMenu string
 	const menu = "lineworks_bot_rich_menu.main"
@@ -171,7 +171,7 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 				Check: resource.ComposeTestCheckFunc(
 					captureBotID("lineworks_bot.x", &x), captureBotID("lineworks_bot.y", &y),
 					captureRichMenuID(menu, &menuID), captureRichMenuID(menu, &firstMenu),
-					env.expectDeployment(&x, &y, &menuID, png, "Main"),
+					env.expectDeployment(&x, &y, &menuID, png, "tf-acc-main"),
 				),
 			},
 			{
@@ -189,31 +189,31 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 						}
 						return nil
 					}),
-					env.expectDeployment(&x, &y, &menuID, jpeg, "Main"),
+					env.expectDeployment(&x, &y, &menuID, jpeg, "tf-acc-main"),
 				),
 			},
 			{
 				// A new name: a new menu, the default and the user's menu
 				// re-pointed in the same apply.
-				Config: config("Main v2", "Files expense reports", ""),
+				Config: config("tf-acc-main-v2", "Files expense reports", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(inPlace("lineworks_bot_default_rich_menu.x", "lineworks_bot_user_rich_menu.sato"),
 					plancheck.ExpectResourceAction(menu, plancheck.ResourceActionDestroyBeforeCreate),
 				)},
 				Check: resource.ComposeTestCheckFunc(
 					captureRichMenuID(menu, &menuID),
-					env.expectDeployment(&x, &y, &menuID, jpeg, "Main v2"),
+					env.expectDeployment(&x, &y, &menuID, jpeg, "tf-acc-main-v2"),
 				),
 			},
 			{
 				// The same with create_before_destroy: never a moment without
 				// the menu.
-				Config: config("Main v3", "Files expense reports", cbd),
+				Config: config("tf-acc-main-v3", "Files expense reports", cbd),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(inPlace("lineworks_bot_default_rich_menu.x", "lineworks_bot_user_rich_menu.sato"),
 					plancheck.ExpectResourceAction(menu, plancheck.ResourceActionCreateBeforeDestroy),
 				)},
 				Check: resource.ComposeTestCheckFunc(
 					captureRichMenuID(menu, &menuID),
-					env.expectDeployment(&x, &y, &menuID, jpeg, "Main v3"),
+					env.expectDeployment(&x, &y, &menuID, jpeg, "tf-acc-main-v3"),
 				),
 			},
 			{
@@ -223,7 +223,7 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(inPlace("lineworks_bot.x"),
 					plancheck.ExpectResourceAction("lineworks_bot_default_rich_menu.x", plancheck.ResourceActionNoop),
 				)},
-				Check: env.expectDeployment(&x, &y, &menuID, jpeg, "Main v3"),
+				Check: env.expectDeployment(&x, &y, &menuID, jpeg, "tf-acc-main-v3"),
 			},
 			importStep("lineworks_bot_rich_menu.main", func() string { return fmt.Sprintf("%d/%s", x, menuID) },
 				plancheck.ExpectResourceAction(menu, plancheck.ResourceActionUpdate)),
@@ -266,7 +266,7 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 				}},
 				Check: resource.ComposeTestCheckFunc(
 					captureRichMenuID(menu, &menuID),
-					env.expectDeployment(&x, &y, &menuID, jpeg, "Main v3"),
+					env.expectDeployment(&x, &y, &menuID, jpeg, "tf-acc-main-v3"),
 				),
 			},
 		}, botDeletedOutside(env, form, final, &x, &y, &menuID, jpeg)...),
@@ -294,7 +294,7 @@ func botDeletedOutside(env *accEnv, form menuForm, config string, x, y *int64, m
 		Check: resource.ComposeTestCheckFunc(
 			captureBotID("lineworks_bot.x", x),
 			captureRichMenuID("lineworks_bot_rich_menu.main", menuID),
-			env.expectDeployment(x, y, menuID, image, "Main v3"),
+			env.expectDeployment(x, y, menuID, image, "tf-acc-main-v3"),
 		),
 	}}
 }
@@ -345,8 +345,8 @@ func (e *accEnv) expectDeployment(x, y *int64, menuID *string, image []byte, nam
 // TestDeletesConfirmTheir404.)
 func TestAccBotMenus_wrongEndpointKeepsState(t *testing.T) {
 	env := newBotEnv(t)
-	botID, otherID := env.seedBot(t, "Menu bot"), env.seedBot(t, "Other bot")
-	resources := richMenuConfig("main", botID, "Main") + fmt.Sprintf(`
+	botID, otherID := env.seedBot(t, "tf-acc-menu-bot"), env.seedBot(t, "tf-acc-other-bot")
+	resources := richMenuConfig("main", botID, "tf-acc-main") + fmt.Sprintf(`
 resource "lineworks_bot_default_rich_menu" "x" {
   bot_id       = "%[1]d"
   rich_menu_id = lineworks_bot_rich_menu.main.rich_menu_id

@@ -15,7 +15,7 @@ import (
 // assignmentConfig is two rich menus of bot botID, the default pointing at
 // defaultMenu and user's own at userMenu ("main" or "alt").
 func assignmentConfig(env *accEnv, botID int64, user, defaultMenu, userMenu string) string {
-	return env.provider() + richMenuConfig("main", botID, "Main") + richMenuConfig("alt", botID, "Alt") + fmt.Sprintf(`
+	return env.provider() + richMenuConfig("main", botID, "tf-acc-main") + richMenuConfig("alt", botID, "tf-acc-alt") + fmt.Sprintf(`
 resource "lineworks_bot_default_rich_menu" "x" {
   bot_id       = "%[1]d"
   rich_menu_id = lineworks_bot_rich_menu.%[2]s.rich_menu_id
@@ -61,7 +61,7 @@ func (e *accEnv) expectAssignments(botID int64, user, defaultMenu, userMenu stri
 // (set again), destroyed.
 func TestAccBotDefaultAndUserRichMenu_lifecycle(t *testing.T) {
 	forEachMenuForm(t, func(t *testing.T, env *accEnv) {
-		botID := env.seedBot(t, "Menu bot")
+		botID := env.seedBot(t, "tf-acc-menu-bot")
 		user := testUsers[1]
 		const def, usr = "lineworks_bot_default_rich_menu.x", "lineworks_bot_user_rich_menu.x"
 		var mainID, altID string
@@ -158,7 +158,7 @@ func TestAccBotDefaultAndUserRichMenu_lifecycle(t *testing.T) {
 			},
 			resource.TestStep{
 				// Destroyed: the bot has no default, the user no menu.
-				Config: env.provider() + richMenuConfig("main", botID, "Main") + richMenuConfig("alt", botID, "Alt"),
+				Config: env.provider() + richMenuConfig("main", botID, "tf-acc-main") + richMenuConfig("alt", botID, "tf-acc-alt"),
 				Check: func(*terraform.State) error {
 					if b, _ := env.emuBot(botID); b.DefaultRichmenuID != "" {
 						return fmt.Errorf("default rich menu %q left", b.DefaultRichmenuID)

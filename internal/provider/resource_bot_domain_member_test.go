@@ -63,7 +63,7 @@ func (e *accEnv) expectMembers(botID int64, users ...string) resource.TestCheckF
 // with what to do, destroy.
 func TestAccBotDomainMember_lifecycle(t *testing.T) {
 	forEachMenuForm(t, func(t *testing.T, env *accEnv) {
-		botID := env.seedBot(t, "Member bot")
+		botID := env.seedBot(t, "tf-acc-member-bot")
 		sato, suzuki, byID := testUsers[1], testUsers[2], lineworkstest.DefaultUsers[3]
 		two := memberConfig(env, botID, true, "a="+suzuki, "b="+byID)
 		env.menuTest(t, []*int64{&botID},

@@ -62,7 +62,7 @@ func (e *accEnv) expectPersistentLabels(botID int64, labels ...string) resource.
 // destroy.
 func TestAccBotPersistentMenu_lifecycle(t *testing.T) {
 	forEachMenuForm(t, func(t *testing.T, env *accEnv) {
-		botID := env.seedBot(t, "Menu bot")
+		botID := env.seedBot(t, "tf-acc-menu-bot")
 		const addr = "lineworks_bot_persistent_menu.x"
 		changed := env.provider() + persistentMenuConfig(botID, `{ type = "message", label = "Help me" }`, codeButton)
 		env.menuTest(t, []*int64{&botID},
@@ -142,14 +142,14 @@ func TestAccBotPersistentMenu_lifecycle(t *testing.T) {
 // persistent menu, which the next plan shows.
 func TestAccBotPersistentMenu_excludesRichMenus(t *testing.T) {
 	env := newBotEnv(t)
-	botID, otherID := env.seedBot(t, "Menu bot"), env.seedBot(t, "Other bot")
+	botID, otherID := env.seedBot(t, "tf-acc-menu-bot"), env.seedBot(t, "tf-acc-other-bot")
 	other := persistentMenuConfig(otherID, docsButton)
 	other = strings.Replace(other, `"lineworks_bot_persistent_menu" "x"`, `"lineworks_bot_persistent_menu" "other"`, 1)
 	withMenu := env.provider() + other + persistentMenuConfig(botID, helpButton)
 	var outside string
 	makeRichMenu := func() {
 		menu, err := env.client(t).CreateRichMenu(context.Background(), botID, lineworks.RichMenuSettings{
-			Name: "Made in the console", Size: lineworks.RichMenuSize{Width: 2500, Height: 843},
+			Name: "tf-acc-made-in-the-console", Size: lineworks.RichMenuSize{Width: 2500, Height: 843},
 			Areas: []lineworks.RichMenuArea{{Bounds: lineworks.RichMenuBounds{Width: 2500, Height: 843}, Action: lineworks.MenuAction{Type: "message", Text: "hi"}}},
 		})
 		if err != nil {
@@ -168,7 +168,7 @@ func TestAccBotPersistentMenu_excludesRichMenus(t *testing.T) {
 		"Destroy the bot's lineworks_bot_rich_menu resources")
 	env.menuTest(t, []*int64{&botID, &otherID},
 		resource.TestStep{
-			Config:   env.provider() + richMenuConfig("main", botID, "Main") + persistentMenuConfig(botID, helpButton),
+			Config:   env.provider() + richMenuConfig("main", botID, "tf-acc-main") + persistentMenuConfig(botID, helpButton),
 			PlanOnly: true,
 			ExpectError: errorText("Rich menus and a persistent menu for one LINE WORKS bot",
 				fmt.Sprintf("gives bot %d both rich menus (lineworks_bot_rich_menu) and a persistent menu", botID),
@@ -176,7 +176,7 @@ func TestAccBotPersistentMenu_excludesRichMenus(t *testing.T) {
 		},
 		resource.TestStep{
 			// Another bot's persistent menu is no conflict.
-			Config: env.provider() + richMenuConfig("main", botID, "Main") + other,
+			Config: env.provider() + richMenuConfig("main", botID, "tf-acc-main") + other,
 			Check:  env.expectPersistentLabels(otherID, "Docs"),
 		},
 		resource.TestStep{

@@ -87,14 +87,14 @@ func (e *accEnv) uploaded(botID int64, fileID string) string {
 // again; destroy leaves nothing.
 func TestAccBotRichMenu_lifecycle(t *testing.T) {
 	forEachMenuForm(t, func(t *testing.T, env *accEnv) {
-		botID := env.seedBot(t, "Menu bot")
+		botID := env.seedBot(t, "tf-acc-menu-bot")
 		dir := t.TempDir()
 		png, jpeg := lineworkstest.RichMenuPNG(843), lineworkstest.RichMenuJPEG(843)
 		image := writeFile(t, dir, "menu.png", png)
 		jaImage := writeFile(t, dir, "menu_ja.png", png)
 		const addr = "lineworks_bot_rich_menu.main"
 		images := fmt.Sprintf("  image_path = %q\n  i18n_image_paths = { ja_JP = %q }", image, jaImage)
-		config := env.provider() + richMenuConfig("main", botID, "Main", images)
+		config := env.provider() + richMenuConfig("main", botID, "tf-acc-main", images)
 		var id, first string
 		sameMenu := func(v string) error {
 			if v != first {
@@ -122,7 +122,7 @@ func TestAccBotRichMenu_lifecycle(t *testing.T) {
 					env.expectRichMenuImage(botID, &id, png, map[string][]byte{"ja_JP": png}),
 					func(*terraform.State) error {
 						menus := env.emu.Menus.RichMenus(botID)
-						if len(menus) != 1 || menus[0].RichMenuName != "Main" || len(menus[0].Areas) != 2 || menus[0].Areas[0].Action.DisplayText != "Help, please" {
+						if len(menus) != 1 || menus[0].RichMenuName != "tf-acc-main" || len(menus[0].Areas) != 2 || menus[0].Areas[0].Action.DisplayText != "Help, please" {
 							return fmt.Errorf("the emulator holds %+v", menus)
 						}
 						return nil
@@ -184,7 +184,7 @@ func TestAccBotRichMenu_lifecycle(t *testing.T) {
 			},
 			resource.TestStep{
 				// Imported without image_path: nothing to do.
-				Config:            env.provider() + richMenuConfig("main", botID, "Main"),
+				Config:            env.provider() + richMenuConfig("main", botID, "tf-acc-main"),
 				ResourceName:      addr,
 				ImportState:       true,
 				ImportStateKind:   resource.ImportBlockWithID,
@@ -198,7 +198,7 @@ func TestAccBotRichMenu_lifecycle(t *testing.T) {
 			},
 			resource.TestStep{
 				// A new name is a new menu: the old one is deleted.
-				Config: env.provider() + richMenuConfig("main", botID, "Main v2", images),
+				Config: env.provider() + richMenuConfig("main", botID, "tf-acc-main-v2", images),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
@@ -206,7 +206,7 @@ func TestAccBotRichMenu_lifecycle(t *testing.T) {
 					captureRichMenuID(addr, &id),
 					func(*terraform.State) error {
 						menus := env.emu.Menus.RichMenus(botID)
-						if len(menus) != 1 || menus[0].RichMenuID == first || menus[0].RichMenuID != id || menus[0].RichMenuName != "Main v2" {
+						if len(menus) != 1 || menus[0].RichMenuID == first || menus[0].RichMenuID != id || menus[0].RichMenuName != "tf-acc-main-v2" {
 							return fmt.Errorf("the emulator holds %+v, want only the new menu %s", menus, id)
 						}
 						return nil
@@ -221,7 +221,7 @@ func TestAccBotRichMenu_lifecycle(t *testing.T) {
 						t.Fatalf("no rich menu %s to remove", id)
 					}
 				},
-				Config: env.provider() + richMenuConfig("main", botID, "Main v2", images),
+				Config: env.provider() + richMenuConfig("main", botID, "tf-acc-main-v2", images),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
@@ -232,7 +232,7 @@ func TestAccBotRichMenu_lifecycle(t *testing.T) {
 			},
 			resource.TestStep{
 				// image_path removed: the image stays, no longer managed.
-				Config: env.provider() + richMenuConfig("main", botID, "Main v2"),
+				Config: env.provider() + richMenuConfig("main", botID, "tf-acc-main-v2"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("image_sha256"), knownvalue.Null()),
 				},
