@@ -66,6 +66,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, eps: eps, http: newHTTPClient(&cfg), tokens: map[string]*Token{}, issuedFor: map[string]string{}}
 	c.http.PrepareRetry = c.freshen
+	// Every attempt to the API endpoint, retries included, waits for the
+	// rate limit's budget (pacer.go).
+	c.http.HTTPClient.Transport = &pacedTransport{next: c.http.HTTPClient.Transport, pacer: newPacer(cfg.Logger), eps: eps}
 	return c, nil
 }
 
