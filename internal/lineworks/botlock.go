@@ -79,6 +79,10 @@ func (c *Client) mutateBot(ctx context.Context, botID int64, desc string, call a
 		return fmt.Errorf("%s: waiting for another change to the bot to finish: %w", desc, err)
 	}
 	defer unlock()
+	// What was read of the bot is forgotten before the change (a read in
+	// flight is not kept) and after it (nor one that began meanwhile).
+	c.reads.forget(botID)
+	defer c.reads.forget(botID)
 	if err := c.callAPI(ctx, call); err != nil {
 		return fmt.Errorf("%s: %w", desc, err)
 	}

@@ -12,6 +12,7 @@ package lineworks
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -150,9 +151,18 @@ func (c *Client) GetBot(ctx context.Context, botID int64) (*Bot, error) {
 	if err := checkBotID(botID); err != nil {
 		return nil, err
 	}
-	var bot Bot
-	if err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: botPath(botID), out: &bot}); err != nil {
+	// Shared with the other readers of this bot until it changes (readshare.go).
+	raw, err := c.reads.read(ctx, botID, sharedBot, func(ctx context.Context) ([]byte, error) {
+		var raw json.RawMessage
+		err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: botPath(botID), out: &raw})
+		return raw, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading bot %d: %w", botID, err)
+	}
+	var bot Bot
+	if err := json.Unmarshal(raw, &bot); err != nil {
+		return nil, fmt.Errorf("reading bot %d: reading the answer: %w", botID, err)
 	}
 	return &bot, nil
 }

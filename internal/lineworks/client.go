@@ -26,6 +26,8 @@ type Client struct {
 
 	// Mutating bot calls, one at a time per bot (see bots.go).
 	botLocks botLocks
+	// Reads of a bot and its domains, shared until the bot changes (readshare.go).
+	reads readShare
 
 	// issuedFor maps every token this client issued to its cache key, so a
 	// request carrying one that is about to expire can be given a fresh one.
