@@ -43,27 +43,26 @@ func newPacer(logger Logger) *pacer {
 type budget struct {
 	known, unlimited, probing bool
 	limit                     int
-	// remaining is what the service still accepts in the window, less the
-	// requests sent since it said so.
-	remaining int
+	// least is the least the service said remains of the window, which
+	// counts every answered request (and perhaps some of those in flight):
+	// what the pacer may still send is least less those in flight.
+	least int
 	// resetBy is when the window has ended at the latest: the earliest
 	// "answered at + rateLimit-reset" of the window's answers (the reset is
 	// rounded up to whole seconds, and the service counted the request
 	// before answering it). Zero while a window the pacer began has not
 	// answered yet.
-	resetBy time.Time
-	// window counts the windows; sent counts the requests sent in this
-	// one, so that an answer can tell which requests came after it.
-	window, sent int
-	inFlight     int
-	changed      chan struct{} // closed, and replaced, when the budget changes
+	resetBy  time.Time
+	window   int // counts the windows, so that a late answer is told apart
+	inFlight int
+	changed  chan struct{} // closed, and replaced, when the budget changes
 }
 
-// ticket is a request let through: which API, in which window, as which
-// request of it. An uncounted one went to an API that announces nothing.
+// ticket is a request let through: which API, in which window. An
+// uncounted one went to an API that announces nothing.
 type ticket struct {
 	key            string
-	window, seq    int
+	window         int
 	probe, counted bool
 }
 
@@ -81,7 +80,7 @@ func (p *pacer) acquire(ctx context.Context, key string, read bool) (ticket, err
 		now := p.now()
 		if b.known && !b.resetBy.IsZero() && !now.Before(b.resetBy) {
 			// The window has ended: the next one begins with the whole limit.
-			b.window, b.sent, b.remaining, b.resetBy = b.window+1, 0, b.limit, time.Time{}
+			b.window, b.least, b.resetBy = b.window+1, b.limit, time.Time{}
 		}
 		var wait time.Duration // > 0: until the reset; 0: until the budget changes
 		send := false
@@ -91,7 +90,7 @@ func (p *pacer) acquire(ctx context.Context, key string, read bool) (ticket, err
 			return ticket{key: key}, nil // not counted: nothing to count against
 		case !b.known:
 			send = !b.probing || !read
-		case b.remaining > 0:
+		case b.least-b.inFlight > 0:
 			send = true
 		case b.resetBy.IsZero():
 			// Spent in a window no answer has dated yet: wait for one, or,
@@ -103,10 +102,7 @@ func (p *pacer) acquire(ctx context.Context, key string, read bool) (ticket, err
 		if send {
 			t := ticket{key: key, window: b.window, probe: !b.known && read, counted: true}
 			b.probing = b.probing || t.probe
-			b.remaining--
-			b.sent++
 			b.inFlight++
-			t.seq = b.sent
 			limit := b.limit
 			p.mu.Unlock()
 			if waited > 0 {
@@ -158,9 +154,6 @@ func (p *pacer) release(t ticket, resp *http.Response) {
 		return
 	}
 	limit, remaining, resetBy, ok := announcedBudget(resp.Header, p.now())
-	// The service counted this request and those sent before it; those
-	// sent after it in this window may not be counted yet.
-	uncounted := b.sent - t.seq
 	switch {
 	case !ok:
 		// Nothing announced: until a 429 says otherwise, nothing to pace by.
@@ -168,18 +161,18 @@ func (p *pacer) release(t ticket, resp *http.Response) {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		// Refused: nothing more until the window ends, whatever was thought.
 		b.known, b.unlimited, b.limit = true, false, limit
-		b.window, b.sent, b.remaining, b.resetBy = b.window+1, 0, 0, resetBy
+		b.window, b.least, b.resetBy = b.window+1, 0, resetBy
 	case !b.known || (t.window == b.window && !b.resetBy.IsZero() && resetBy.After(b.resetBy.Add(newWindowSlack))):
 		// The first budget heard of, or a window the service began before
 		// the pacer thought the last one over: the service's word stands.
 		b.known, b.unlimited, b.limit = true, false, limit
-		b.window, b.sent, b.remaining, b.resetBy = b.window+1, 0, remaining-uncounted, resetBy
+		b.window, b.least, b.resetBy = b.window+1, remaining, resetBy
 	case t.window == b.window:
 		b.limit = limit
+		b.least = min(b.least, remaining)
 		if b.resetBy.IsZero() || resetBy.Before(b.resetBy) {
 			b.resetBy = resetBy
 		}
-		b.remaining = min(b.remaining, remaining-uncounted)
 	}
 	// An answer from a window that has ended says nothing of this one.
 }
