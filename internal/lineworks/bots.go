@@ -164,7 +164,17 @@ func (c *Client) GetBot(ctx context.Context, botID int64) (*Bot, error) {
 	if err := json.Unmarshal(raw, &bot); err != nil {
 		return nil, fmt.Errorf("reading bot %d: reading the answer: %w", botID, err)
 	}
+	bot.normalize()
 	return &bot, nil
+}
+
+// normalize gives allowDomains one spelling for "every domain": nil. The
+// service may answer [] or [0] for it (the docs leave it open; a real
+// script sends [0]).
+func (b *Bot) normalize() {
+	if len(b.AllowDomains) == 0 || (len(b.AllowDomains) == 1 && b.AllowDomains[0] == 0) {
+		b.AllowDomains = nil
+	}
 }
 
 // ListBots returns every bot of the tenant, following nextCursor.
