@@ -3,7 +3,10 @@
 # the first with `terraform query`), building it once from its source on the
 # Go module proxy, as every tool here comes, into the user cache directory:
 #
-#   scripts/terraform-cli.sh [v1.14.3]
+#   scripts/terraform-cli.sh [--or-newer] [v1.14.3]
+#
+# With --or-newer, the terraform on PATH does when it is that minor version
+# or later (OpenTofu does not: it has no list resources).
 #
 # Tests that need a newer Terraform than the one on PATH run it through this
 # (internal/e2e). The module zip lacks Terraform's nested remote-state
@@ -11,8 +14,21 @@
 # which is all the tests use. A first build takes minutes; later calls print
 # the path at once. CLI_CACHE_DIR names another cache directory.
 set -euo pipefail
+or_newer=
+if [ "${1:-}" = --or-newer ]; then or_newer=1; shift; fi
 v=${1:-v1.14.3}
 case $v in v[0-9]*.[0-9]*.[0-9]*) ;; *) echo "terraform-cli.sh: a version such as v1.14.3, not $v" >&2; exit 2 ;; esac
+if [ -n "$or_newer" ] && path=$(command -v terraform 2>/dev/null); then
+  have=$(CHECKPOINT_DISABLE=1 "$path" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9][0-9]*\)\.\([0-9][0-9]*\)\..*/\1 \2/p')
+  want=$(echo "${v#v}" | sed 's/^\([0-9]*\)\.\([0-9]*\)\..*/\1 \2/')
+  if [ -n "$have" ] && ! "$path" version 2>/dev/null | grep -qi opentofu; then
+    read -r hmaj hmin <<<"$have"; read -r wmaj wmin <<<"$want"
+    if [ "$hmaj" -gt "$wmaj" ] || { [ "$hmaj" -eq "$wmaj" ] && [ "$hmin" -ge "$wmin" ]; }; then
+      echo "$path"
+      exit 0
+    fi
+  fi
+fi
 out=${CLI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lineworks-cli}/terraform-$v
 if [ -x "$out" ]; then
   echo "$out"

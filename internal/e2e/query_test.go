@@ -50,9 +50,11 @@ func TestQueryBringsExistingBotsUnderTerraform(t *testing.T) {
 			// test, not this one's.
 			emu.Faults.SetRateLimit(0)
 			wantBots, wantRegs, registered := seedConsoleBots(t, emu, 120)
+			// The query file of the guide: the list resources' examples.
 			writeFiles(t, r.config, map[string]string{
-				"main.tf":          queryMainTF,
-				"bots.tfquery.hcl": botsQuery,
+				"main.tf":                 queryMainTF,
+				"bots.tfquery.hcl":        readExample(t, "list-resources", "lineworks_bot", "list-resource.tfquery.hcl"),
+				"bot_domains.tfquery.hcl": readExample(t, "list-resources", "lineworks_bot_domain", "list-resource.tfquery.hcl"),
 			})
 
 			out := r.cli(cli, "query", "-generate-config-out=generated.tf", "-no-color")
@@ -108,24 +110,41 @@ terraform {
 provider "lineworks" {}
 `
 
-// botsQuery is the guide's query file.
-const botsQuery = `
-list "lineworks_bot" "all" {
-  provider         = lineworks
-  include_resource = true
-  limit            = 1000
+func readExample(t *testing.T, path ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(append([]string{"..", "..", "examples"}, path...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
-list "lineworks_bot_domain" "all" {
-  for_each         = { for b in list.lineworks_bot.all.data : b.identity.bot_id => b }
-  provider         = lineworks
-  include_resource = true
-  limit            = 1000
-  config {
-    bot_id = each.key
-  }
+// Each import-by-identity.tf example, with its directory's resource.tf,
+// is a configuration Terraform 1.14 accepts (TestExamplesValidate leaves
+// them out: the CLI on PATH may be older than 1.12, and a directory holds
+// its import by ID to the same address).
+func TestImportByIdentityExamplesValidate(t *testing.T) {
+	cli := queryCLI(t)
+	examples, err := filepath.Glob(filepath.Join("..", "..", "examples", "resources", "*", "import-by-identity.tf"))
+	if err != nil || len(examples) < 2 {
+		t.Fatalf("found %d import-by-identity.tf examples (%v), want those of lineworks_bot and lineworks_bot_domain", len(examples), err)
+	}
+	for _, example := range examples {
+		dir := filepath.Dir(example)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			r := newRun(t, t.TempDir())
+			writeFiles(t, r.config, map[string]string{
+				"main.tf":   readExample(t, "resources", filepath.Base(dir), "resource.tf"),
+				"import.tf": readExample(t, "resources", filepath.Base(dir), "import-by-identity.tf"),
+				"zz.tf":     queryMainTF,
+			})
+			if out := r.cli(cli, "validate", "-no-color"); !strings.Contains(out, "The configuration is valid") {
+				t.Fatalf("terraform validate:\n%s", out)
+			}
+		})
+	}
 }
-`
 
 // seedConsoleBots adds n bots as administrators click them together in the
 // Developer Console, each a little different, and registers some in
