@@ -33,6 +33,15 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// steppedClock sets the emulator's clock to fixedNow, moved on only by the
+// function it returns.
+func steppedClock(s *lineworkstest.Server) (advance func(time.Duration)) {
+	now := fixedNow
+	var mu sync.Mutex
+	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	return func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+}
+
 func wantRateLimitHeaders(t *testing.T, r reply, limit, remaining, reset, used string) {
 	t.Helper()
 	for k, v := range map[string]string{"rateLimit-limit": limit, "rateLimit-remaining": remaining, "rateLimit-reset": reset, "rateLimit-used": used} {
@@ -53,10 +62,7 @@ func wantRateLimitHeaders(t *testing.T, r reply, limit, remaining, reset, used s
 // emulator's clock; the Free plan allows 60.
 func TestRateLimitPerMinute(t *testing.T) {
 	s := newServer(t)
-	now := fixedNow
-	var mu sync.Mutex
-	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	advance := steppedClock(s)
 	s.Storage.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
 	s.Storage.AddAttachment(botID, "jp1.2", lineworkstest.Attachment{Content: []byte("y")})
 	access := s.Auth.IssueAccessToken(clientID)
@@ -96,10 +102,7 @@ func TestRateLimitPerMinute(t *testing.T) {
 // as the form in effect says; refused requests count too.
 func TestRateLimitWindowAndBudgetHeaders(t *testing.T) {
 	s := newServer(t)
-	now := fixedNow
-	var mu sync.Mutex
-	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	advance := steppedClock(s)
 	s.Storage.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
 	access := s.Auth.IssueAccessToken(clientID)
 	s.Faults.SetRateLimitWindow(3, 2*time.Second)
