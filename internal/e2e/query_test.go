@@ -9,8 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -240,19 +240,11 @@ func (r *run) cli(cli string, args ...string) string {
 	err := cmd.Run()
 	r.output.Write(out.Bytes())
 	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 2 && slicesContain(args, "-detailed-exitcode")) {
+	changes := errors.As(err, &exit) && exit.ExitCode() == 2 && slices.Contains(args, "-detailed-exitcode")
+	if err != nil && !changes {
 		r.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
 	return out.String()
-}
-
-func slicesContain(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // queryCLI is a Terraform that has `terraform query`: the one the tests
@@ -307,11 +299,9 @@ func terraformAtLeast(cli string, major, minor int) bool {
 	if json.Unmarshal(out, &v) != nil {
 		return false
 	}
-	m := regexp.MustCompile(`^(\d+)\.(\d+)\.`).FindStringSubmatch(v.Version)
-	if m == nil || strings.Contains(string(out), "opentofu") {
+	var gotMajor, gotMinor int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d.", &gotMajor, &gotMinor); err != nil || strings.Contains(string(out), "opentofu") {
 		return false
 	}
-	var gotMajor, gotMinor int
-	fmt.Sscanf(m[1]+" "+m[2], "%d %d", &gotMajor, &gotMinor)
 	return gotMajor > major || (gotMajor == major && gotMinor >= minor)
 }

@@ -72,7 +72,8 @@ func (s *readShare) read(ctx context.Context, botID int64, what string, fetch fu
 	if err != nil {
 		return nil, err
 	}
-	return v.([]byte), nil
+	raw, _ := v.([]byte) // what fetch returned
+	return raw, nil
 }
 
 // forget drops what was read of botID, and keeps reads in flight from

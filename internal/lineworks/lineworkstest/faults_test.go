@@ -19,7 +19,7 @@ func TestRateLimit(t *testing.T) {
 	for range 2 {
 		r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
 		wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
-		wantRateLimitHeaders(t, r, "240", "0", "7", "240")
+		wantRateLimitHeaders(t, r, "240", "7", "240")
 	}
 	// Rate limiting is for the API host only.
 	s.Faults.RateLimitNext(1, 7)
@@ -42,9 +42,10 @@ func steppedClock(s *lineworkstest.Server) (advance func(time.Duration)) {
 	return func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 }
 
-func wantRateLimitHeaders(t *testing.T, r reply, limit, remaining, reset, used string) {
+// wantRateLimitHeaders checks a 429: nothing remains of the limit.
+func wantRateLimitHeaders(t *testing.T, r reply, limit, reset, used string) {
 	t.Helper()
-	for k, v := range map[string]string{"rateLimit-limit": limit, "rateLimit-remaining": remaining, "rateLimit-reset": reset, "rateLimit-used": used} {
+	for k, v := range map[string]string{"rateLimit-limit": limit, "rateLimit-remaining": "0", "rateLimit-reset": reset, "rateLimit-used": used} {
 		if got := r.header.Get(k); got != v {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
@@ -78,7 +79,7 @@ func TestRateLimitPerMinute(t *testing.T) {
 	advance(45 * time.Second)
 	r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
 	wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
-	wantRateLimitHeaders(t, r, "60", "0", "15", "61")
+	wantRateLimitHeaders(t, r, "60", "15", "61")
 
 	// Another API has its own count.
 	if r := get(t, noRedirect, s.APIURL()+"/bots/"+botID+"/attachments", access); r.status == 429 {
@@ -124,7 +125,7 @@ func TestRateLimitWindowAndBudgetHeaders(t *testing.T) {
 	}
 	r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
 	wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
-	wantRateLimitHeaders(t, r, "3", "0", "1", "4")
+	wantRateLimitHeaders(t, r, "3", "1", "4")
 	advance(200 * time.Millisecond) // the window began 2 s ago
 	if r := get(t, noRedirect, attachmentURL(s, botID, fileID), access); r.status != 302 || r.header.Get("rateLimit-remaining") != "2" {
 		t.Fatalf("a new window: %d, remaining %q", r.status, r.header.Get("rateLimit-remaining"))
@@ -142,7 +143,7 @@ func TestRateLimitWindowAndBudgetHeaders(t *testing.T) {
 	}
 	r = get(t, noRedirect, attachmentURL(s, botID, fileID), access)
 	wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
-	wantRateLimitHeaders(t, r, "3", "0", "2", "4")
+	wantRateLimitHeaders(t, r, "3", "2", "4")
 
 	// Without a limit there is no budget to announce.
 	s.Faults.SetRateLimit(0)
@@ -207,7 +208,7 @@ func TestInjectFaults(t *testing.T) {
 				inARow = 0
 			case 429:
 				inARow++
-				wantRateLimitHeaders(t, r, "240", "0", "2", "240")
+				wantRateLimitHeaders(t, r, "240", "2", "240")
 			case 503:
 				inARow++
 				wantAPIError(t, r, 503, "SERVICE_UNAVAILABLE")
