@@ -106,7 +106,8 @@ func adminGet(t *testing.T, env map[string]string, path string, out any) {
 func TestCommandPrintsWorkingSettings(t *testing.T) {
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "emulator.env")
-	env, _, stop := started(t, "-dir", dir, "-env-file", envFile, "-answer-forms", "deleted_bot_status=410", "-rate-limit", "60", "-dev-overrides", dir)
+	env, _, stop := started(t, "-dir", dir, "-env-file", envFile, "-answer-forms", "deleted_bot_status=410", "-rate-limit", "60", "-dev-overrides", dir,
+		"-rate-limit-window", "3s", "-read-latency", "50ms", "-mutation-latency", "150ms")
 	for _, name := range []string{"LINEWORKS_CLIENT_ID", "LINEWORKS_CLIENT_SECRET", "LINEWORKS_SERVICE_ACCOUNT_ID", "LINEWORKS_PRIVATE_KEY_PATH",
 		"LINEWORKS_AUTH_ENDPOINT", "LINEWORKS_API_ENDPOINT", "LINEWORKS_STORAGE_ENDPOINT", "LINEWORKS_EMULATOR_ADMIN_URL", "TF_CLI_CONFIG_FILE"} {
 		if env[name] == "" {
@@ -129,7 +130,8 @@ func TestCommandPrintsWorkingSettings(t *testing.T) {
 	}
 	var settings lineworkstest.Settings
 	adminGet(t, env, "/_emulator/settings", &settings)
-	if settings.AnswerForms.DeletedBotStatus != 410 || *settings.RateLimitPerMinute != 60 {
+	if settings.AnswerForms.DeletedBotStatus != 410 || *settings.RateLimitPerMinute != 60 || *settings.RateLimitWindowMillis != 3000 ||
+		*settings.ReadLatencyMillis != 50 || *settings.MutationHoldMillis != 150 {
 		t.Errorf("settings %+v", settings)
 	}
 	// The printed credentials get a token.
@@ -206,6 +208,8 @@ func TestCommandFlags(t *testing.T) {
 		{[]string{"-private-key-file", "/nonexistent"}, 1, "-private-key-file"},
 		{[]string{"-cli-config", "x"}, 2, "-dev-overrides"},
 		{[]string{"-inline-key", "-env-file", "x"}, 2, "-inline-key"},
+		{[]string{"-rate-limit-window", "500ms"}, 2, "whole seconds"},
+		{[]string{"-read-latency", "-1s"}, 2, "must not be negative"},
 		{[]string{"extra"}, 2, "unexpected argument"},
 		{[]string{"-nonsense"}, 2, "nonsense"},
 		{[]string{"-h"}, 0, "Usage"},

@@ -101,6 +101,12 @@ func (t *Tenant) Terraform(ctx context.Context, workdir string, extraEnv []strin
 	if cli == "" {
 		cli = "terraform"
 	}
+	return t.CLI(ctx, cli, workdir, extraEnv, args...)
+}
+
+// CLI is Terraform but runs the given CLI binary, for what only some
+// versions can do (terraform query needs 1.14).
+func (t *Tenant) CLI(ctx context.Context, cli, workdir string, extraEnv []string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, cli, append([]string{"-chdir=" + workdir}, args...)...)
 	cmd.Env = append(append([]string{}, t.env...), extraEnv...)
 	return cmd

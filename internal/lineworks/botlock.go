@@ -91,5 +91,9 @@ func (c *Client) withBotLock(ctx context.Context, botID int64, desc string, f fu
 		return fmt.Errorf("%s: waiting for another change to the bot to finish: %w", desc, err)
 	}
 	defer unlock()
+	// What was read of the bot is forgotten before the change (a read in
+	// flight is not kept) and after it (nor one that began meanwhile).
+	c.reads.forget(botID)
+	defer c.reads.forget(botID)
 	return f()
 }

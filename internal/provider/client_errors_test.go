@@ -29,7 +29,7 @@ func TestClientErrorsGetTerraformAdvice(t *testing.T) {
 			want: []string{"This call needs the bot or bot.read scope: add one of them to the provider's scopes"}},
 		{name: "a refused configured token", err: fmt.Errorf("%w (%w)", lineworks.ErrStaticTokenRejected, refusal(401, "UNAUTHORIZED")),
 			want: []string{"the configured access token was refused", "set access_token from ephemeral.lineworks_access_token"}},
-		{name: "a rate limit", err: refusal(429, "TOO_MANY_REQUESTS"), want: []string{"The service said no. Lowering Terraform's -parallelism"}},
+		{name: "a rate limit", err: refusal(429, "TOO_MANY_REQUESTS"), want: []string{"The service said no. Terraform runs, CI jobs and scripts of one LINE WORKS domain share its budget", "Running at scale"}},
 		{name: "a conflict", err: refusal(409, "CONFLICT"), want: []string{"another provider block of this configuration"}},
 		{name: "a refusal with no Terraform side", err: refusal(400, "INVALID_PARAMETER"), unchanged: true},
 		{name: "not from the service", err: errors.New("something else"), unchanged: true},

@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*botResource)(nil)
 	_ resource.ResourceWithImportState    = (*botResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*botResource)(nil)
+	_ resource.ResourceWithIdentity       = (*botResource)(nil)
 )
 
 // NewBotResource returns the lineworks_bot resource.
@@ -227,6 +228,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		r.data.addClientError(&resp.Diagnostics, "Failed to create the LINE WORKS bot", err)
 		return
 	}
+	setBotIdentity(ctx, resp.Identity, bot.BotID, &resp.Diagnostics)
 	m.setBot(ctx, bot, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -238,6 +240,7 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if !ok {
 		return
 	}
+	setBotIdentity(ctx, resp.Identity, botID, &resp.Diagnostics)
 	bot, err := r.data.client.GetBot(ctx, botID)
 	if lineworks.IsNotFound(err) {
 		// Deleted outside Terraform: the next plan creates it again.
@@ -260,6 +263,7 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if !ok {
 		return
 	}
+	setBotIdentity(ctx, resp.Identity, botID, &resp.Diagnostics)
 	patch, changed, needReplace := plan.patch(ctx, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -304,11 +308,13 @@ func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	}
 }
 
-// ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`.
+// ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`,
+// or an import block's `identity = { bot_id = "2000001" }`.
 func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, err := lineworks.ParseBotID(req.ID); err != nil {
+	id := importIDOf(ctx, req, botIdentityModel.importID, &resp.Diagnostics)
+	if _, err := lineworks.ParseBotID(id); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot", fmt.Sprintf("%s. Import a bot by its ID, as the Developer Console or `GET /bots` shows it.", err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), id)...)
 }
