@@ -109,6 +109,8 @@ func TestReportNamesTheFormsTheTenantAnswersIn(t *testing.T) {
 		"last_page_cursor=empty":   {LastPageCursor: lineworkstest.CursorEmpty},
 		"last_page_cursor=absent":  {LastPageCursor: lineworkstest.CursorAbsent},
 		"channel_events_default=6": {ChannelEventsDefault: documented},
+		"budget_headers=ssed":      {BudgetHeaders: lineworkstest.BudgetSsed},
+		"budget_headers=refusals":  {BudgetHeaders: lineworkstest.BudgetRefusalsOnly},
 		"channel_events_default=2": {ChannelEventsDefault: []string{"message", "postback"}},
 		"all":                      lineworkstest.AllAnswerForms(),
 		"all but the cursor and status": func() lineworkstest.AnswerForms {

@@ -23,6 +23,7 @@ const (
 	FieldAllDomains           = "all_domains"
 	FieldDeletedBotStatus     = "deleted_bot_status"
 	FieldLastPageCursor       = "last_page_cursor"
+	FieldBudgetHeaders        = "budget_headers"
 	FieldChannelEventsDefault = "channel_events_default"
 	FieldCreatedTimeExample   = "created_time_example"
 	FieldLeftBehind           = "left_behind"
@@ -32,7 +33,7 @@ const (
 // apart).
 var Fields = []string{
 	FieldCreateStatus, FieldCreateAnswer, FieldWriteAnswer, FieldAdministrators, FieldPhotoURL,
-	FieldAllDomains, FieldDeletedBotStatus, FieldLastPageCursor, FieldChannelEventsDefault, FieldCreatedTimeExample,
+	FieldAllDomains, FieldDeletedBotStatus, FieldLastPageCursor, FieldBudgetHeaders, FieldChannelEventsDefault, FieldCreatedTimeExample,
 }
 
 // Report is what a run observed. A field it could not observe has no value

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
 // probe runs the steps in order; each records what it saw. Only a step
@@ -225,6 +226,26 @@ func (ru *run) list(ctx context.Context) {
 		ru.report.set(FieldLastPageCursor, "empty")
 	default:
 		ru.report.unobserved(FieldLastPageCursor, "the last page's nextCursor is %s", shape(raw))
+	}
+	if last.Status/100 == 2 {
+		ru.budget(last)
+	}
+}
+
+// budget records which answers carry the rate limit's budget, from a
+// successful one: the pacer needs it on every answer to wait instead of
+// drawing 429s.
+func (ru *run) budget(a lineworks.Answer) {
+	_, remaining := a.RateLimit["ratelimit-remaining"]
+	_, ssed := a.RateLimit["ratelimit-ssed"]
+	switch {
+	case remaining && ssed:
+		ru.report.set(FieldBudgetHeaders, string(lineworkstest.BudgetSsed))
+	case remaining:
+		ru.report.set(FieldBudgetHeaders, string(lineworkstest.BudgetEveryAnswer))
+	default:
+		ru.report.set(FieldBudgetHeaders, string(lineworkstest.BudgetRefusalsOnly))
+		ru.report.note(FieldBudgetHeaders, "a successful GET /bots came without rateLimit headers: the budget comes with 429s only, or this API is not limited")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 )
 
 // Answer is one answer of the API host as it arrived, before the client
@@ -22,6 +23,9 @@ type Answer struct {
 	// that holds a secret (a new Bot Secret): no observer ever sees one.
 	Body     []byte
 	Withheld bool
+	// RateLimit holds the answer's rateLimit-* headers (the budget the
+	// service announces; nothing secret), by lower-case name.
+	RateLimit map[string]string
 }
 
 // HasBody reports whether the answer came with a body (not a withheld one).
@@ -68,7 +72,12 @@ func observeAnswer(ctx context.Context, call apiCall, resp *http.Response) *http
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxSuccessBody+1))
 	resp.Body.Close()
 	resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
-	a := Answer{Method: call.method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Body: bytes.Clone(body)}
+	a := Answer{Method: call.method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Body: bytes.Clone(body), RateLimit: map[string]string{}}
+	for name, values := range resp.Header {
+		if lower := strings.ToLower(name); strings.HasPrefix(lower, "ratelimit-") && len(values) > 0 {
+			a.RateLimit[lower] = values[0]
+		}
+	}
 	if call.quiet {
 		a.Body, a.Withheld = nil, true
 	}
