@@ -74,13 +74,26 @@ func (c *Client) mutateBot(ctx context.Context, botID int64, desc string, call a
 		return err
 	}
 	call.write = true
+	return c.withBotLock(ctx, botID, desc, func() error {
+		if err := c.callAPI(ctx, call); err != nil {
+			return fmt.Errorf("%s: %w", desc, err)
+		}
+		return nil
+	})
+}
+
+// withBotLock runs f while holding botID's lock: for a change that takes
+// several calls (reads included) that no other change to the bot may come
+// between. mutateBot is the one-call case.
+func (c *Client) withBotLock(ctx context.Context, botID int64, desc string, f func() error) error {
 	unlock, err := c.botLocks.lock(ctx, botID)
 	if err != nil {
 		return fmt.Errorf("%s: waiting for another change to the bot to finish: %w", desc, err)
 	}
 	defer unlock()
-	if err := c.callAPI(ctx, call); err != nil {
-		return fmt.Errorf("%s: %w", desc, err)
-	}
-	return nil
+	// What was read of the bot is forgotten before the change (a read in
+	// flight is not kept) and after it (nor one that began meanwhile).
+	c.reads.forget(botID)
+	defer c.reads.forget(botID)
+	return f()
 }

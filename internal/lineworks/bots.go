@@ -12,6 +12,7 @@ package lineworks
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -150,11 +151,30 @@ func (c *Client) GetBot(ctx context.Context, botID int64) (*Bot, error) {
 	if err := checkBotID(botID); err != nil {
 		return nil, err
 	}
-	var bot Bot
-	if err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: botPath(botID), out: &bot}); err != nil {
+	// Shared with the other readers of this bot until it changes (readshare.go).
+	raw, err := c.reads.read(ctx, botID, sharedBot, func(ctx context.Context) ([]byte, error) {
+		var raw json.RawMessage
+		err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: botPath(botID), out: &raw})
+		return raw, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading bot %d: %w", botID, err)
 	}
+	var bot Bot
+	if err := json.Unmarshal(raw, &bot); err != nil {
+		return nil, fmt.Errorf("reading bot %d: reading the answer: %w", botID, err)
+	}
+	bot.normalize()
 	return &bot, nil
+}
+
+// normalize gives allowDomains one spelling for "every domain": nil. The
+// service may answer [] or [0] for it (the docs leave it open; a real
+// script sends [0]).
+func (b *Bot) normalize() {
+	if len(b.AllowDomains) == 0 || (len(b.AllowDomains) == 1 && b.AllowDomains[0] == 0) {
+		b.AllowDomains = nil
+	}
 }
 
 // ListBots returns every bot of the tenant, following nextCursor.

@@ -26,6 +26,8 @@ type Client struct {
 
 	// Mutating bot calls, one at a time per bot (see bots.go).
 	botLocks botLocks
+	// Reads of a bot and its domains, shared until the bot changes (readshare.go).
+	reads readShare
 
 	// issuedFor maps every token this client issued to its cache key, so a
 	// request carrying one that is about to expire can be given a fresh one.
@@ -66,6 +68,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, eps: eps, http: newHTTPClient(&cfg), tokens: map[string]*Token{}, issuedFor: map[string]string{}}
 	c.http.PrepareRetry = c.freshen
+	// Every attempt to the API endpoint, retries included, waits for the
+	// rate limit's budget (pacer.go).
+	c.http.HTTPClient.Transport = &pacedTransport{next: c.http.HTTPClient.Transport, pacer: newPacer(cfg.Logger), eps: eps}
 	return c, nil
 }
 

@@ -58,7 +58,7 @@ func (d *providerData) inTerraformTerms(err error) string {
 		advice = append(advice, "If access_token comes from an ephemeral \"lineworks_access_token\", check that block's scopes; "+
 			"a fixed token must be issued again (ephemeral.lineworks_access_token issues a fresh one in every run).")
 	case lineworks.IsRateLimited(err):
-		advice = append(advice, "Lowering Terraform's -parallelism sends fewer requests at once.")
+		advice = append(advice, "Terraform runs, CI jobs and scripts of one LINE WORKS domain share its budget: run them one after another (see the guide \"Running at scale\").")
 	case lineworks.IsStalled(err):
 		advice = append(advice, "If LINE WORKS, or a proxy on the way, is only slow, raise request_timeout (or LINEWORKS_REQUEST_TIMEOUT) in the provider block.")
 	case lineworks.IsConflict(err):

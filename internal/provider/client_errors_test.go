@@ -45,7 +45,7 @@ func TestClientErrorsGetTerraformAdvice(t *testing.T) {
 			want:    []string{"that the key in private_key_path (/keys/private_20261122.key) is the key issued for this app"},
 			wantNot: []string{"that private_key is"}},
 		{name: "a refused assertion, key as text", d: &providerData{key: keySource{attr: "private_key", from: "private_key"}}, err: invalidGrant, unchanged: true},
-		{name: "a rate limit", d: issuing, err: refusal(429, "TOO_MANY_REQUESTS"), want: []string{"The service said no. Lowering Terraform's -parallelism"}},
+		{name: "a rate limit", d: issuing, err: refusal(429, "TOO_MANY_REQUESTS"), want: []string{"The service said no. Terraform runs, CI jobs and scripts of one LINE WORKS domain share its budget", "Running at scale"}},
 		{name: "a conflict", d: issuing, err: refusal(409, "CONFLICT"), want: []string{"another provider block of this configuration"}},
 		{name: "a refusal with no Terraform side", d: issuing, err: refusal(400, "INVALID_PARAMETER"), unchanged: true},
 		{name: "not from the service", d: issuing, err: errors.New("something else"), unchanged: true},

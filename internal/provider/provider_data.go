@@ -38,6 +38,8 @@ type providerData struct {
 	// access is what the block calls the API with, for plan-time checks
 	// and the advice on a missing scope.
 	access blockAccess
+	// menus records the kinds of menu the configuration gives each bot.
+	menus menuClaims
 
 	// Tokens to revoke when their ephemeral resource closes, by handle. Close
 	// runs in the same provider process as Open, so only the handle needs to
@@ -92,15 +94,25 @@ func maskSecrets(ctx context.Context, secrets ...string) context.Context {
 	return tflog.MaskLogStrings(ctx, forms...)
 }
 
-// tflogLogger sends the client's messages to Terraform's log.
+// tflogLogger sends the client's messages to Terraform's log. Each message
+// goes out with a logger of its own (SetField copies the logger's options):
+// tflog's masking rewrites the logger's fields in place, and the client
+// logs from goroutines that share a context (reads run side by side), so a
+// shared logger would be written by several at once ("concurrent map
+// writes", which kills the provider).
 type tflogLogger struct{}
 
 func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, msg, fields)
+	tflog.Debug(ownLogger(ctx), msg, fields)
 }
 
 func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(ctx, msg, fields)
+	tflog.Warn(ownLogger(ctx), msg, fields)
+}
+
+// ownLogger is ctx with a copy of its logger, for one message.
+func ownLogger(ctx context.Context) context.Context {
+	return tflog.SetField(ctx, "lineworks_client", true)
 }
 
 // apiReady reports whether API calls may be made in this phase: not while

@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithImportState    = (*botResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*botResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*botResource)(nil)
+	_ resource.ResourceWithIdentity       = (*botResource)(nil)
 )
 
 // NewBotResource returns the lineworks_bot resource.
@@ -185,8 +186,12 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Default:             booldefault.StaticBool(false),
 			},
 			"default_rich_menu_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the rich menu shown to users who have no rich menu of their own, such as `40001`. LINE WORKS documents no shape beyond a string.",
-				Optional:            true,
+				MarkdownDescription: "ID of the rich menu shown to users who have no rich menu of their own, such as `40001`. " +
+					"Prefer `lineworks_bot_default_rich_menu`, which can name a `lineworks_bot_rich_menu` of this bot (the bot cannot: the menu depends on the bot). " +
+					"Left unset, the bot's default is not managed here: whatever sets it (that resource, the Developer Console) is not a change to this bot.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				Validators: []validator.String{notEmpty{say: func(attr string) string {
 					return attr + " is empty: leave it out for no default rich menu, or give the rich menu's ID, such as 40001."
 				}}},
@@ -266,6 +271,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		r.data.addClientError(&resp.Diagnostics, "Failed to create the LINE WORKS bot", err)
 		return
 	}
+	setBotIdentity(ctx, resp.Identity, bot.BotID, &resp.Diagnostics)
 	m.setBot(ctx, bot, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -277,6 +283,7 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if !ok {
 		return
 	}
+	setBotIdentity(ctx, resp.Identity, botID, &resp.Diagnostics)
 	bot, err := r.data.client.GetBot(ctx, botID)
 	if lineworks.IsNotFound(err) {
 		// Deleted outside Terraform: the next plan creates it again.
@@ -299,6 +306,7 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if !ok {
 		return
 	}
+	setBotIdentity(ctx, resp.Identity, botID, &resp.Diagnostics)
 	patch, changed, needReplace := plan.patch(ctx, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -343,10 +351,11 @@ func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	}
 }
 
-// ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`.
-// Blanks around it, as a copy and paste leaves them, do not count.
+// ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`,
+// or an import block's `identity = { bot_id = "2000001" }`. Blanks around
+// it, as a copy and paste leaves them, do not count.
 func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
+	id := strings.TrimSpace(importIDOf(ctx, req, botIdentityModel.importID, &resp.Diagnostics))
 	if _, err := lineworks.ParseBotID(id); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot", fmt.Sprintf("%s. Import a bot by its ID, as the Developer Console or `GET /bots` shows it.", err))
 		return

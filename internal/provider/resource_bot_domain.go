@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*botDomainResource)(nil)
 	_ resource.ResourceWithImportState = (*botDomainResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*botDomainResource)(nil)
+	_ resource.ResourceWithIdentity    = (*botDomainResource)(nil)
 )
 
 // NewBotDomainResource returns the lineworks_bot_domain resource.
@@ -112,6 +113,7 @@ func (r *botDomainResource) Create(ctx context.Context, req resource.CreateReque
 		r.addRegisterError(&resp.Diagnostics, err)
 		return
 	}
+	setBotDomainIdentity(ctx, resp.Identity, botID, reg.DomainID, &resp.Diagnostics)
 	m.set(botID, reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -123,6 +125,7 @@ func (r *botDomainResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if !ok {
 		return
 	}
+	setBotDomainIdentity(ctx, resp.Identity, botID, m.DomainID.ValueInt64(), &resp.Diagnostics)
 	reg, err := r.data.client.GetBotDomain(ctx, botID, m.DomainID.ValueInt64())
 	if lineworks.IsNotFound(err) {
 		// The registration or the bot is gone (deleted outside Terraform, or
@@ -150,6 +153,7 @@ func (r *botDomainResource) Update(ctx context.Context, req resource.UpdateReque
 		r.data.addClientError(&resp.Diagnostics, "Failed to update the LINE WORKS bot's domain registration", err)
 		return
 	}
+	setBotDomainIdentity(ctx, resp.Identity, botID, reg.DomainID, &resp.Diagnostics)
 	m.set(botID, reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -167,17 +171,19 @@ func (r *botDomainResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 }
 
-// ImportState takes `{bot_id}/{domain_id}`. Blanks around either do not
-// count. Where LINE WORKS can be asked, the registration must exist: when it
-// does not and the ID read the other way round names one, the error gives
-// the ID in the right order.
+// ImportState takes `{bot_id}/{domain_id}`, or an import block's
+// `identity = { bot_id = "2000001", domain_id = 10000001 }`. Blanks around
+// either ID do not count. Where LINE WORKS can be asked, the registration
+// must exist: when it does not and the ID read the other way round names
+// one, the error gives the ID in the right order.
 func (r *botDomainResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	botID, domainID, err := parseBotDomainID(req.ID)
+	id := importIDOf(ctx, req, botDomainIdentityModel.importID, &resp.Diagnostics)
+	botID, domainID, err := parseBotDomainID(id)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot_domain", err.Error())
 		return
 	}
-	if !r.importable(ctx, req.ID, botID, domainID, &resp.Diagnostics) {
+	if !r.importable(ctx, id, botID, domainID, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), botDomainID(botID, domainID))...)

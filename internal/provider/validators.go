@@ -245,7 +245,8 @@ func (v oneOfWords) ValidateString(_ context.Context, req validator.StringReques
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || slices.Contains(v.values, req.ConfigValue.ValueString()) {
 		return
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(topAttribute(req.Path), req.ConfigValue.ValueString()))
+	// The path names the element or key; the message names what holds it.
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(req.Path.ParentPath().String(), req.ConfigValue.ValueString()))
 }
 
 // quotedWords lists values quoted, joined as a sentence offering a choice
