@@ -2,8 +2,10 @@ package lineworks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // botLocks serializes mutating calls per bot ID: LINE WORKS forbids adding,
@@ -66,21 +68,62 @@ func (l *botLocks) size() int {
 	return len(l.m)
 }
 
-// mutateBot runs a mutating call on botID while holding that bot's lock, for
-// the whole call including retries and a token re-issue. desc, such as
-// "updating bot 2000001", begins its errors.
+// mutateBot runs a mutating call on botID while holding that bot's lock,
+// in this client and across the processes of this machine
+// (botlock_file.go), for the whole call including retries and a token
+// re-issue. The call runs to its answer once sent (inflight.go), so the
+// lock is let go only when the service has answered or the connection is
+// closed. A 409 CONFLICT (another change to the bot in progress, from
+// elsewhere, or one the service is still finishing) is tried again up to
+// MaxRetries times with back-off. desc, such as "updating bot 2000001",
+// begins its errors.
 func (c *Client) mutateBot(ctx context.Context, botID int64, desc string, call apiCall) error {
 	if err := checkBotID(botID); err != nil {
 		return err
 	}
-	call.write = true
+	call.write, call.finish = true, true
 	unlock, err := c.botLocks.lock(ctx, botID)
 	if err != nil {
 		return fmt.Errorf("%s: waiting for another change to the bot to finish: %w", desc, err)
 	}
 	defer unlock()
-	if err := c.callAPI(ctx, call); err != nil {
+	unlockFile, err := c.lockBotFile(ctx, botID)
+	if err != nil {
+		return fmt.Errorf("%s: waiting for another process changing the bot to finish: %w", desc, err)
+	}
+	defer unlockFile()
+
+	for attempt := 0; ; attempt++ {
+		err = c.callAPI(ctx, call)
+		if !IsConflict(err) || attempt == c.cfg.MaxRetries {
+			break
+		}
+		wait := backoff(c.cfg.MinRetryWait, c.cfg.MaxRetryWait, attempt, nil)
+		c.cfg.Logger.Debug(ctx, "LINE WORKS refused a change to the bot while another was in progress; trying again", map[string]any{"bot_id": botID, "wait": wait.String()})
+		if err := sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%s: waiting to try again after 409 CONFLICT: %w", desc, err)
+		}
+	}
+	if IsConflict(err) {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Hint = conflictHint(c.cfg.MaxRetries)
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("%s: %w", desc, err)
 	}
 	return nil
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

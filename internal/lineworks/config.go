@@ -66,6 +66,11 @@ type Config struct {
 	// DefaultUserAgent.
 	UserAgent string
 
+	// LockDir holds the files through which the processes of this machine
+	// take turns changing a bot (botlock_file.go). Defaults to
+	// DefaultLockDir(); tests give each their own.
+	LockDir string
+
 	Now    func() time.Time // defaults to time.Now
 	Logger Logger           // defaults to discarding
 	// Transport replaces the HTTP transport, for tests and benchmarks.

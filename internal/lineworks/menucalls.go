@@ -15,8 +15,8 @@ import (
 // have set (its default rich menu, a user's rich menu, its persistent menu,
 // a rich menu's image) when the bot exists, as a call on it has just shown,
 // and has none. A 404 for which that could not be confirmed is an error for
-// which IsNotFound is true instead: the bot may be gone, or api_endpoint
-// wrong, and nothing should be dropped on its word.
+// which IsNotFound is true instead when the bot is gone, and an
+// *EndpointError when api_endpoint is wrong (confirm.go).
 var ErrNotSet = errors.New("none is set")
 
 // mutateMenu runs a change to a bot's menus under the bot's lock, as every

@@ -80,7 +80,7 @@ func TestAssignmentReadsConfirmTheBot(t *testing.T) {
 			if err := read(c, botID); !errors.Is(err, ErrNotSet) {
 				t.Fatalf("none set: %v", err)
 			}
-			if err := read(wrong, botID); errors.Is(err, ErrNotSet) || !IsNotFound(err) {
+			if err := read(wrong, botID); errors.Is(err, ErrNotSet) || IsNotFound(err) || !IsWrongEndpoint(err) {
 				t.Fatalf("wrong endpoint: %v", err)
 			}
 			if err := read(c, botID+1000); errors.Is(err, ErrNotSet) || !IsNotFound(err) {

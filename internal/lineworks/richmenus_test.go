@@ -124,7 +124,7 @@ func TestGetRichMenuUnconfirmed404(t *testing.T) {
 
 	wrong := f.client(t, func(cfg *Config) { cfg.APIEndpoint = strings.TrimSuffix(f.emu.APIURL(), "/v1.0") })
 	_, err = wrong.GetRichMenu(context.Background(), botID, menu.ID)
-	if !IsNotFound(err) || errors.Is(err, ErrRichMenuNotFound) {
+	if IsNotFound(err) || !IsWrongEndpoint(err) || errors.Is(err, ErrRichMenuNotFound) {
 		t.Fatalf("wrong endpoint: %v", err)
 	}
 }

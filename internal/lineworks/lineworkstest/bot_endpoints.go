@@ -60,6 +60,7 @@ func (b *Bots) createBot(w http.ResponseWriter, r *http.Request, t *token) {
 	if !set["channelEvents"] {
 		bot.ChannelEvents = b.defaultChannelEvents(forms)
 	}
+	b.holdCreate()
 	now := b.clock.now()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -200,4 +201,21 @@ func (b *Bots) issueSecret(w http.ResponseWriter, r *http.Request, t *token) {
 		b.mu.Unlock()
 		writeJSON(w, http.StatusOK, "application/json", map[string]string{"secret": secret})
 	})
+}
+
+// holdCreate waits out the create hold (SetCreateHold), whatever the client
+// does meanwhile, or until the server closes.
+func (b *Bots) holdCreate() {
+	b.mu.Lock()
+	hold := b.createHold
+	b.mu.Unlock()
+	if hold <= 0 {
+		return
+	}
+	t := time.NewTimer(hold)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-b.guard.closed:
+	}
 }

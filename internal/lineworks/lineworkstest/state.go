@@ -115,6 +115,7 @@ type Settings struct {
 	Faults             *Faults      `json:"faults,omitempty"`                // the zero Faults: off
 	BotLimit           *int         `json:"bot_limit,omitempty"`
 	MutationHoldMillis *int64       `json:"mutation_hold_ms,omitempty"`
+	CreateHoldMillis   *int64       `json:"create_hold_ms,omitempty"` // 0: off
 }
 
 // State returns the whole state. Each component is read under its own lock,
@@ -209,11 +210,12 @@ func (s *Server) settings() Settings {
 	faults := s.Faults.Injecting()
 	s.Bots.mu.Lock()
 	botLimit := s.Bots.limit
+	createHold := s.Bots.createHold.Milliseconds()
 	s.Bots.mu.Unlock()
 	s.Bots.guard.mu.Lock()
 	hold := s.Bots.guard.hold.Milliseconds()
 	s.Bots.guard.mu.Unlock()
-	return Settings{AnswerForms: &forms, RateLimitPerMinute: &limit, Faults: &faults, BotLimit: &botLimit, MutationHoldMillis: &hold}
+	return Settings{AnswerForms: &forms, RateLimitPerMinute: &limit, Faults: &faults, BotLimit: &botLimit, MutationHoldMillis: &hold, CreateHoldMillis: &createHold}
 }
 
 // ChangeSettings changes the settings st sets, or none when one is wrong.
@@ -243,6 +245,9 @@ func (s *Server) prepareSettings(st Settings) (func(), error) {
 	if st.MutationHoldMillis != nil && *st.MutationHoldMillis < 0 {
 		return nil, fmt.Errorf("mutation_hold_ms must not be negative")
 	}
+	if st.CreateHoldMillis != nil && *st.CreateHoldMillis < 0 {
+		return nil, fmt.Errorf("create_hold_ms must not be negative")
+	}
 	return func() {
 		if st.AnswerForms != nil {
 			_ = s.Forms.Set(forms) // checked above
@@ -255,6 +260,9 @@ func (s *Server) prepareSettings(st Settings) (func(), error) {
 		}
 		if st.BotLimit != nil {
 			s.Bots.SetLimit(*st.BotLimit)
+		}
+		if st.CreateHoldMillis != nil {
+			s.Bots.SetCreateHold(time.Duration(*st.CreateHoldMillis) * time.Millisecond)
 		}
 		if st.MutationHoldMillis != nil {
 			s.Bots.SetMutationHold(time.Duration(*st.MutationHoldMillis) * time.Millisecond)
