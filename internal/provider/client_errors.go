@@ -51,7 +51,10 @@ func inTerraformTerms(err error) string {
 	case lineworks.IsRateLimited(err):
 		advice = append(advice, "Lowering Terraform's -parallelism sends fewer requests at once.")
 	case lineworks.IsConflict(err):
-		advice = append(advice, "That may be another Terraform run, or another provider block of this configuration changing the same bot: each block runs as a process of its own.")
+		advice = append(advice, "The provider blocks of a configuration take turns on a bot, so that may be a Terraform run on another machine, or another tool changing the same bot.")
+	case lineworks.IsWrongEndpoint(err):
+		advice = append(advice, fmt.Sprintf("Set %s to LINE WORKS's API URL with its version, %s, or leave it unset for that default. Terraform has kept every resource in the state.",
+			settingSources[lineworks.SettingAPIEndpoint].whereToSet(), lineworks.DefaultAPIEndpoint))
 	}
 	for _, a := range advice {
 		msg = strings.TrimSuffix(msg, ".") + ". " + a

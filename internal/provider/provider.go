@@ -198,6 +198,7 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		addConfigErrors(&resp.Diagnostics, err)
 		return
 	}
+	warnVersionlessAPIEndpoint(&resp.Diagnostics, cfg.APIEndpoint)
 	data := &providerData{
 		client: client,
 		// PEM blocks are masked by pattern (secretPatterns).
