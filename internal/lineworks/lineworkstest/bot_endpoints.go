@@ -203,6 +203,19 @@ func (b *Bots) issueSecret(w http.ResponseWriter, r *http.Request, t *token) {
 	})
 }
 
+// SetCreateHold sets how long POST /bots waits before it creates the bot
+// and answers, so that a test can interrupt a client while its create is in
+// flight. The bot is created when the hold ends even if the client has gone
+// away meanwhile (inferred: a service that received a create carries it out;
+// an interrupted apply was measured to leave the bot behind). 0, the
+// default, turns holding off; a change applies to the creates that arrive
+// from then on.
+func (b *Bots) SetCreateHold(d time.Duration) {
+	b.mu.Lock()
+	b.createHold = max(d, 0)
+	b.mu.Unlock()
+}
+
 // holdCreate waits out the create hold (SetCreateHold), whatever the client
 // does meanwhile, or until the server closes.
 func (b *Bots) holdCreate() {

@@ -75,19 +75,6 @@ func (b *Bots) SetLimit(n int) {
 // holding under the previous setting are released at once. 0 turns holding off.
 func (b *Bots) SetMutationHold(d time.Duration) { b.guard.setHold(d) }
 
-// SetCreateHold sets how long POST /bots waits before it creates the bot
-// and answers, so that a test can interrupt a client while its create is in
-// flight. The bot is created when the hold ends even if the client has gone
-// away meanwhile (inferred: a service that received a create carries it out;
-// an interrupted apply was measured to leave the bot behind). 0, the
-// default, turns holding off; a change applies to the creates that arrive
-// from then on.
-func (b *Bots) SetCreateHold(d time.Duration) {
-	b.mu.Lock()
-	b.createHold = max(d, 0)
-	b.mu.Unlock()
-}
-
 // ConflictCount returns how many mutating calls were refused because another
 // one on the same bot was in progress.
 func (b *Bots) ConflictCount() int {
