@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"syscall"
@@ -87,7 +88,7 @@ resource "lineworks_bot_secret" "x" {
 // creating reports whether POST /bots has reached emu and is not answered.
 func creating(emu *lineworkstest.Server) bool {
 	for _, req := range emu.Requests.All() {
-		if req.Method == "POST" && req.Path == "/v1.0/bots" && req.Status == 0 {
+		if req.Method == http.MethodPost && req.Path == "/v1.0/bots" && req.Status == 0 {
 			return true
 		}
 	}
@@ -97,7 +98,7 @@ func creating(emu *lineworkstest.Server) bool {
 func countCreates(emu *lineworkstest.Server) int {
 	n := 0
 	for _, req := range emu.Requests.All() {
-		if req.Method == "POST" && req.Path == "/v1.0/bots" {
+		if req.Method == http.MethodPost && req.Path == "/v1.0/bots" {
 			n++
 		}
 	}

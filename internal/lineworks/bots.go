@@ -154,9 +154,9 @@ func (c *Client) CreateBot(ctx context.Context, s BotSettings) (*Bot, error) {
 	}
 	c.cfg.Logger.Debug(ctx, "created a LINE WORKS bot", map[string]any{"bot_id": created.BotID})
 	bot, err := c.botAnswer(ctx, desc, created.BotID, raw)
-	if err != nil {
+	if err != nil { // the bot exists all the same: it must reach the caller
 		c.cfg.Logger.Warn(ctx, "the LINE WORKS bot was created, but could not be read back; taking it as sent", map[string]any{"bot_id": created.BotID, "error": err.Error()})
-		return &Bot{BotID: created.BotID, BotSettings: s}, nil
+		bot = &Bot{BotID: created.BotID, BotSettings: s}
 	}
 	return bot, nil
 }

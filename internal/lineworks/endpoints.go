@@ -56,11 +56,10 @@ var apiVersionSegment = regexp.MustCompile(`^v[0-9]+(\.[0-9]+)*$`)
 // is at DefaultAPIEndpoint, and a base URL without the version answers 404
 // to every call. An endpoint ParseEndpoint refuses is not reported here.
 func CheckAPIEndpointVersion(raw string) error {
-	u, err := ParseEndpoint(raw)
-	if raw == "" || err != nil || apiVersionSegment.MatchString(path.Base(u.Path)) {
-		return nil
+	if u, err := ParseEndpoint(raw); raw != "" && err == nil && !apiVersionSegment.MatchString(path.Base(u.Path)) {
+		return fmt.Errorf("%s does not end in an API version such as /v1.0: LINE WORKS API 2.0 is at %s, and a URL without the version answers 404 to every call", u, DefaultAPIEndpoint)
 	}
-	return fmt.Errorf("%s does not end in an API version such as /v1.0: LINE WORKS API 2.0 is at %s, and a URL without the version answers 404 to every call", u, DefaultAPIEndpoint)
+	return nil
 }
 
 func isLoopback(host string) bool {

@@ -70,9 +70,10 @@ data "lineworks_bot" "x" {
 `, testDomain)
 }
 
-// knownID checks, in a plan, that bot_id is known and is *id.
-func knownID(addr string, id *int64) plancheck.PlanCheck {
-	return plancheck.ExpectKnownValue(addr, tfjsonpath.New("bot_id"), knownvalue.StringFunc(func(v string) error { return sameID(v, *id) }))
+// knownBotID checks, in a plan, that lineworks_bot.x's bot_id is known and
+// is *id.
+func knownBotID(id *int64) plancheck.PlanCheck {
+	return plancheck.ExpectKnownValue("lineworks_bot.x", tfjsonpath.New("bot_id"), knownvalue.StringFunc(func(v string) error { return sameID(v, *id) }))
 }
 
 // In every answer form, alone and all together: create, no diff; update,
@@ -107,7 +108,7 @@ func TestAccBotResources_everyAnswerForm(t *testing.T) {
 					Config: updated,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("lineworks_bot.x", plancheck.ResourceActionUpdate),
-						knownID("lineworks_bot.x", &id),
+						knownBotID(&id),
 						plancheck.ExpectResourceAction("lineworks_bot_domain.x", plancheck.ResourceActionNoop),
 						plancheck.ExpectResourceAction("lineworks_bot_secret.x", plancheck.ResourceActionNoop),
 					}},
@@ -119,11 +120,11 @@ func TestAccBotResources_everyAnswerForm(t *testing.T) {
 					Config: created,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("lineworks_bot.x", plancheck.ResourceActionUpdate),
-						knownID("lineworks_bot.x", &id),
+						knownBotID(&id),
 					}},
 					Check: func(*terraform.State) error {
 						if b, err := env.emuBot(id); err != nil || b.AllowDomains != nil {
-							return fmt.Errorf("allowDomains %v, %v: want every domain", b.AllowDomains, err)
+							return fmt.Errorf("allowDomains %v, %w: want every domain", b.AllowDomains, err)
 						}
 						return nil
 					},
@@ -137,7 +138,7 @@ func TestAccBotResources_everyAnswerForm(t *testing.T) {
 					Config: created,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("lineworks_bot.x", plancheck.ResourceActionUpdate),
-						knownID("lineworks_bot.x", &id),
+						knownBotID(&id),
 					}},
 					Check: env.expectPatch(&id, map[string]string{"administrators": fmt.Sprintf("[%q, %q]", testUsers[0], testUsers[1])}),
 				},
@@ -187,7 +188,7 @@ func TestAccBot_importInOtherForms(t *testing.T) {
 		) + fmt.Sprintf("\nimport {\n  to = lineworks_bot.x\n  id = %q\n}\n", strconv.FormatInt(id, 10)),
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 			plancheck.ExpectResourceAction("lineworks_bot.x", plancheck.ResourceActionUpdate),
-			knownID("lineworks_bot.x", &id),
+			knownBotID(&id),
 		}},
 	})
 }

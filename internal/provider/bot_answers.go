@@ -181,7 +181,8 @@ func (m *botModel) afterWrite(ctx context.Context, b *lineworks.Bot, sent map[st
 
 // attribute is the value of a bot attribute, by name.
 func (m *botModel) attribute(name string) attr.Value {
-	return m.field(name).Interface().(attr.Value)
+	v, _ := m.field(name).Interface().(attr.Value) // every field of botModel is one
+	return v
 }
 
 // setAttribute sets a bot attribute, by name, to v of its own type.

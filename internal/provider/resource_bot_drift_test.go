@@ -84,7 +84,7 @@ func TestAccBot_driftOfEveryAttribute(t *testing.T) {
 					Config: config,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("lineworks_bot.x", plancheck.ResourceActionUpdate),
-						knownID("lineworks_bot.x", &id),
+						knownBotID(&id),
 					}},
 					Check: env.expectPatch(&id, d.patch),
 				})

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
@@ -505,7 +506,7 @@ func TestAccBot_duplicateName(t *testing.T) {
 		resource.TestStep{
 			PreConfig: func() {
 				for _, r := range env.emu.Requests.All() {
-					if r.Method == "POST" && r.Path == "/v1.0/bots" {
+					if r.Method == http.MethodPost && r.Path == "/v1.0/bots" {
 						t.Fatal("the refused create was sent")
 					}
 				}
