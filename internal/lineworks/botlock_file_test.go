@@ -201,3 +201,20 @@ func TestTheLockIsTheBotsAtItsEndpoint(t *testing.T) {
 		t.Errorf("DefaultLockDir() = %s, not under %s", DefaultLockDir(), os.TempDir())
 	}
 }
+
+// What the lock file adds to each change to a bot: taking the lock (open,
+// lock, two stats) and letting it go (remove, unlock).
+func BenchmarkBotLockFile(b *testing.B) {
+	c, err := New(Config{APIEndpoint: DefaultAPIEndpoint, AccessToken: "configured", LockDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		unlock, err := c.lockBotFile(ctx, 2000001)
+		if err != nil {
+			b.Fatal(err)
+		}
+		unlock()
+	}
+}
