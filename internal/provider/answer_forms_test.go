@@ -97,6 +97,14 @@ func TestAccBotResources_everyAnswerForm(t *testing.T) {
 			env.botTest(t,
 				resource.TestStep{
 					Config: created,
+					ConfigStateChecks: []statecheck.StateCheck{
+						// Every domain, whatever the service's spelling of it.
+						statecheck.ExpectKnownValue("data.lineworks_bot.x", tfjsonpath.New("allow_domains"), knownvalue.Null()),
+						// What only the service knows, from the create: an answer with
+						// only the ID was completed by a read.
+						statecheck.ExpectKnownValue("lineworks_bot.x", tfjsonpath.New("created_time"), knownvalue.StringRegexp(rfc3339)),
+						statecheck.ExpectKnownValue("lineworks_bot.x", tfjsonpath.New("channel_events"), knownvalue.NotNull()),
+					},
 					Check: resource.ComposeTestCheckFunc(
 						captureBotID("lineworks_bot.x", &id),
 						resource.TestCheckResourceAttrPair("data.lineworks_bot.x", "bot_name", "lineworks_bot.x", "bot_name"),
