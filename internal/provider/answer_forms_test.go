@@ -44,10 +44,10 @@ func newFormsEnv(t *testing.T, forms lineworkstest.AnswerForms) *accEnv {
 }
 
 // formsConfig is a bot with e-mail administrators and photo URLs (what the
-// service may give back in other forms), every domain allowed, a
-// registration, a secret, and the data source reading the bot; args replace
-// the bot's.
-func formsConfig(args ...string) string {
+// service may give back in other forms), every domain allowed; its
+// registration (visible or not), its secret (rotated with rotation), and
+// the data source reading the bot. args replace the bot's.
+func formsConfig(visible bool, rotation string, args ...string) string {
 	bot := append([]string{
 		`administrators = ` + hclList(testUsers[:2]),
 		`subadministrators = ` + hclList(testSubs[:1]),
@@ -57,17 +57,18 @@ func formsConfig(args ...string) string {
 resource "lineworks_bot_domain" "x" {
   bot_id    = lineworks_bot.x.bot_id
   domain_id = %d
-  visible   = true
+  visible   = %v
 }
 
 resource "lineworks_bot_secret" "x" {
-  bot_id = lineworks_bot.x.bot_id
+  bot_id            = lineworks_bot.x.bot_id
+  rotation_triggers = { rotation = %q }
 }
 
 data "lineworks_bot" "x" {
   bot_id = lineworks_bot.x.bot_id
 }
-`, testDomain)
+`, testDomain, visible, rotation)
 }
 
 // knownBotID checks, in a plan, that lineworks_bot.x's bot_id is known and
@@ -77,18 +78,20 @@ func knownBotID(id *int64) plancheck.PlanCheck {
 }
 
 // In every answer form, alone and all together: create, no diff; update,
-// no diff (bot_id known in the plan, the bot updated in place); a field
-// changed outside shows and is put back; a bot deleted outside is planned
+// no diff (bot_id known in the plan, the bot and its registration updated
+// in place, the secret rotated); fields changed outside (an administrator,
+// the registration) show and are put back; a bot deleted outside is planned
 // for creation with its registration and secret. Every apply is followed
-// by a plan that must be empty (the testing framework checks it).
+// by a plan that must be empty (the testing framework checks it), and the
+// data source reads the bot at each step.
 func TestAccBotResources_everyAnswerForm(t *testing.T) {
 	for name, forms := range answerForms {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			env := newFormsEnv(t, forms)
 			var id, newID int64
-			created := env.provider() + formsConfig()
-			updated := env.provider() + formsConfig(
+			created := env.provider() + formsConfig(true, "1")
+			updated := env.provider() + formsConfig(false, "2",
 				`description = "Files and checks expense reports"`,
 				`photo_url = "https://example.com/bot2.png"`,
 				`administrators = `+hclList(testUsers[1:]),
@@ -117,12 +120,21 @@ func TestAccBotResources_everyAnswerForm(t *testing.T) {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("lineworks_bot.x", plancheck.ResourceActionUpdate),
 						knownBotID(&id),
-						plancheck.ExpectResourceAction("lineworks_bot_domain.x", plancheck.ResourceActionNoop),
-						plancheck.ExpectResourceAction("lineworks_bot_secret.x", plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction("lineworks_bot_domain.x", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("lineworks_bot_secret.x", plancheck.ResourceActionDestroyBeforeCreate),
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("data.lineworks_bot.x", tfjsonpath.New("description"), knownvalue.StringExact("Files and checks expense reports")),
 					},
+					Check: resource.ComposeTestCheckFunc(
+						env.expectRegistrations(&id, lineworkstest.BotDomain{DomainID: testDomain}),
+						resource.TestCheckResourceAttrWith("lineworks_bot_secret.x", "secret", func(v string) error {
+							if v == "" || v != env.emu.Bots.Secret(id) {
+								return fmt.Errorf("the state's secret is not the bot's current one")
+							}
+							return nil
+						}),
+					),
 				},
 				resource.TestStep{
 					Config: created,
@@ -138,17 +150,24 @@ func TestAccBotResources_everyAnswerForm(t *testing.T) {
 					},
 				},
 				resource.TestStep{
-					// An administrator changed in the Developer Console shows.
+					// An administrator and the registration changed in the
+					// Developer Console show.
 					PreConfig: func() {
 						env.emu.Bots.Modify(id, func(b *lineworkstest.Bot) { b.Administrators = []string{testSubs[2]} })
+						env.emu.Bots.SetDomain(id, lineworkstest.BotDomain{DomainID: testDomain, AllowToSelectedMember: true})
 						env.emu.Requests.Reset()
 					},
 					Config: created,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("lineworks_bot.x", plancheck.ResourceActionUpdate),
 						knownBotID(&id),
+						plancheck.ExpectResourceAction("lineworks_bot_domain.x", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("lineworks_bot_secret.x", plancheck.ResourceActionNoop),
 					}},
-					Check: env.expectPatch(&id, map[string]string{"administrators": fmt.Sprintf("[%q, %q]", testUsers[0], testUsers[1])}),
+					Check: resource.ComposeTestCheckFunc(
+						env.expectPatch(&id, map[string]string{"administrators": fmt.Sprintf("[%q, %q]", testUsers[0], testUsers[1])}),
+						env.expectRegistrations(&id, lineworkstest.BotDomain{DomainID: testDomain, Visible: true}),
+					),
 				},
 				resource.TestStep{
 					PreConfig: func() { env.emu.Bots.Remove(id) },
