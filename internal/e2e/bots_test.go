@@ -168,7 +168,7 @@ data "lineworks_bot" "x" {
 		out := strings.Join(strings.Fields(r.terraformFails(env, args...)), " ")
 		for _, want := range []string{
 			"api_endpoint without an API version",
-			fmt.Sprintf("listing the tenant's bots at the same api_endpoint (%s) answered HTTP 404 too: api_endpoint is wrong, not the bot", wrong),
+			fmt.Sprintf("Listing the tenant's bots at the same api_endpoint (%s) answered HTTP 404 too: api_endpoint is wrong, not the bot", wrong),
 			"such as https://www.worksapis.com/v1.0",
 			"Terraform has kept every resource in the state",
 		} {

@@ -51,7 +51,7 @@ func TestA404AtAWrongEndpointIsNotTheBots(t *testing.T) {
 				t.Errorf("%s at %s: %v", name, wrong, err)
 				continue
 			}
-			for _, want := range []string{fmt.Sprintf("api_endpoint (%s) answered HTTP 404 too", wrong), "api_endpoint is wrong, not the bot", "such as https://www.worksapis.com/v1.0", "nothing was taken for deleted"} {
+			for _, want := range []string{fmt.Sprintf("api_endpoint (%s) answered HTTP 404 too", wrong), "api_endpoint is wrong, not the bot", "such as https://www.worksapis.com/v1.0", "Nothing was taken for deleted"} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("%s: %q lacks %q", name, err, want)
 				}
@@ -123,7 +123,7 @@ func TestAnUnconfirmed404IsCheckedAgain(t *testing.T) {
 		})
 	})
 	_, err := probe.GetBot(ctx, 2999999)
-	if IsNotFound(err) || !IsWrongEndpoint(err) || !strings.Contains(err.Error(), "could not confirm that the bot is gone") || !strings.Contains(err.Error(), "503") {
+	if IsNotFound(err) || !IsWrongEndpoint(err) || !strings.Contains(err.Error(), "Whether the bot is gone could not be confirmed") || !strings.Contains(err.Error(), "503") {
 		t.Fatalf("err = %v", err)
 	}
 	failing.Store(false)

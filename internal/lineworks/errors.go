@@ -86,13 +86,13 @@ type EndpointError struct {
 func (e *EndpointError) Error() string {
 	status := apiStatus(e.Probe)
 	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed || status == http.StatusGone {
-		return fmt.Sprintf("%v, and listing the tenant's bots at the same api_endpoint (%s) answered HTTP %d too: api_endpoint is wrong, not the bot. "+
-			"api_endpoint must be the base URL of LINE WORKS API 2.0 with its version, such as %s; nothing was taken for deleted",
-			e.NotFound, e.APIEndpoint, status, DefaultAPIEndpoint)
+		return withHint(e.NotFound.Error(), fmt.Sprintf("Listing the tenant's bots at the same api_endpoint (%s) answered HTTP %d too: api_endpoint is wrong, not the bot. "+
+			"It must be the base URL of LINE WORKS API 2.0 with its version, such as %s. Nothing was taken for deleted.",
+			e.APIEndpoint, status, DefaultAPIEndpoint))
 	}
-	return fmt.Sprintf("%v, and the client could not confirm that the bot is gone: listing the tenant's bots at api_endpoint %s failed (%v). "+
-		"Nothing was taken for deleted; try again, and check that api_endpoint is the base URL of LINE WORKS API 2.0 with its version, such as %s",
-		e.NotFound, e.APIEndpoint, e.Probe, DefaultAPIEndpoint)
+	return withHint(e.NotFound.Error(), fmt.Sprintf("Whether the bot is gone could not be confirmed: listing the tenant's bots at api_endpoint %s failed (%v). "+
+		"Nothing was taken for deleted; try again, and check that api_endpoint is the base URL of LINE WORKS API 2.0 with its version, such as %s.",
+		e.APIEndpoint, e.Probe, DefaultAPIEndpoint))
 }
 
 // DomainNotAllowedError reports a registration in a domain that the bot's
