@@ -53,8 +53,8 @@ func inTerraformTerms(err error) string {
 	case lineworks.IsConflict(err):
 		advice = append(advice, "The provider blocks of a configuration take turns on a bot, so that may be a Terraform run on another machine, or another tool changing the same bot.")
 	case lineworks.IsWrongEndpoint(err):
-		advice = append(advice, fmt.Sprintf("Set %s to LINE WORKS's API URL with its version, %s, or leave it unset for that default. Terraform has kept every resource in the state.",
-			settingSources[lineworks.SettingAPIEndpoint].whereToSet(), lineworks.DefaultAPIEndpoint))
+		advice = append(advice, fmt.Sprintf("Set %s, or leave both unset for the default. Terraform has kept every resource in the state.",
+			settingSources[lineworks.SettingAPIEndpoint].whereToSet()))
 	}
 	for _, a := range advice {
 		msg = strings.TrimSuffix(msg, ".") + ". " + a

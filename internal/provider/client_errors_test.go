@@ -32,7 +32,7 @@ func TestClientErrorsGetTerraformAdvice(t *testing.T) {
 		{name: "a rate limit", err: refusal(429, "TOO_MANY_REQUESTS"), want: []string{"The service said no. Lowering Terraform's -parallelism"}},
 		{name: "a conflict", err: refusal(409, "CONFLICT"), want: []string{"The provider blocks of a configuration take turns on a bot, so that may be a Terraform run on another machine"}},
 		{name: "a wrong endpoint", err: fmt.Errorf("reading bot 2000001: %w", &lineworks.EndpointError{APIEndpoint: "https://www.worksapis.com", NotFound: &lineworks.APIError{StatusCode: 404, Code: "NOT_FOUND", Host: "www.worksapis.com"}, Probe: refusal(404, "NOT_FOUND")}),
-			want: []string{"Listing the tenant's bots at the same api_endpoint (https://www.worksapis.com) answered HTTP 404 too", "Nothing was taken for deleted.", "Set api_endpoint in the provider block or the LINEWORKS_API_ENDPOINT environment variable to LINE WORKS's API URL with its version, https://www.worksapis.com/v1.0", "Terraform has kept every resource in the state"}},
+			want: []string{"Listing the tenant's bots at the same api_endpoint (https://www.worksapis.com) answered HTTP 404 too", "Nothing was taken for deleted.", "Nothing was taken for deleted. Set api_endpoint in the provider block or the LINEWORKS_API_ENDPOINT environment variable, or leave both unset for the default.", "Terraform has kept every resource in the state"}},
 		{name: "a refusal with no Terraform side", err: refusal(400, "INVALID_PARAMETER"), unchanged: true},
 		{name: "not from the service", err: errors.New("something else"), unchanged: true},
 	} {
