@@ -65,6 +65,22 @@ terraform {
 }
 `
 
+// botWithSecret is the default provider block, a bot and its secret.
+const botWithSecret = `
+provider "lineworks" {}
+
+resource "lineworks_bot" "x" {
+  bot_name       = "Expense bot"
+  description    = "Files expense reports"
+  photo_url      = "https://example.com/bot.png"
+  administrators = ["admin@example.com"]
+}
+
+resource "lineworks_bot_secret" "x" {
+  bot_id = lineworks_bot.x.bot_id
+}
+`
+
 // The README's pattern, a default provider block and an alias configured
 // with a token from ephemeral.lineworks_access_token, each its own process:
 // the registrations on one block and the secrets on the other change one
@@ -132,23 +148,10 @@ resource "lineworks_bot_secret" "each" {
 // The plan fails and names the endpoint, `apply -refresh-only` keeps every
 // resource in the state, and back on the right endpoint the plan is empty.
 func TestAWrongEndpointNeverEmptiesTheState(t *testing.T) {
-	r := configRun(t, requiredProvider+fmt.Sprintf(`
-provider "lineworks" {}
-
-resource "lineworks_bot" "x" {
-  bot_name       = "Expense bot"
-  description    = "Files expense reports"
-  photo_url      = "https://example.com/bot.png"
-  administrators = ["admin@example.com"]
-}
-
+	r := configRun(t, requiredProvider+botWithSecret+fmt.Sprintf(`
 resource "lineworks_bot_domain" "x" {
   bot_id    = lineworks_bot.x.bot_id
   domain_id = %d
-}
-
-resource "lineworks_bot_secret" "x" {
-  bot_id = lineworks_bot.x.bot_id
 }
 
 data "lineworks_bot" "x" {

@@ -21,20 +21,7 @@ import (
 // answer. The bot is then in the state, so the next apply finishes the rest
 // without creating a second bot, and the plan after it is empty.
 func TestInterruptedCreateLeavesOneBot(t *testing.T) {
-	r := configRun(t, requiredProvider+`
-provider "lineworks" {}
-
-resource "lineworks_bot" "x" {
-  bot_name       = "Expense bot"
-  description    = "Files expense reports"
-  photo_url      = "https://example.com/bot.png"
-  administrators = ["admin@example.com"]
-}
-
-resource "lineworks_bot_secret" "x" {
-  bot_id = lineworks_bot.x.bot_id
-}
-`)
+	r := configRun(t, requiredProvider+botWithSecret)
 	emu := r.tenant.Emulator
 	emu.Bots.SetCreateHold(4 * time.Second)
 

@@ -231,15 +231,8 @@ func configureProvider(t *testing.T, args map[string]tftypes.Value) diag.Diagnos
 	var sresp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
 	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	values := map[string]tftypes.Value{}
-	for name, at := range typ.AttributeTypes {
-		values[name] = tftypes.NewValue(at, nil)
-		if v, ok := args[name]; ok {
-			values[name] = v
-		}
-	}
 	var resp provider.ConfigureResponse
-	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, values)}}, &resp)
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: objectWith(typ, args)}}, &resp)
 	return resp.Diagnostics
 }
 
