@@ -31,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/emulator"
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
@@ -53,9 +54,13 @@ type config struct {
 	state                   string
 	answerForms             string
 	rateLimit               int
+	rateLimitWindow         time.Duration
+	readLatency             time.Duration
+	mutationLatency         time.Duration
 	devOverrides, cliConfig string
 	envFile                 string
 	verbose, version        bool
+	set                     map[string]bool // the flags given
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -82,8 +87,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fl.StringVar(&c.users, "users", "", "comma-separated login e-mails (or user IDs) to add to the tenant, for administrators, besides admin@, dev@ and ops@example.com")
 	fl.BoolVar(&c.inlineKey, "inline-key", false, "print the key itself as LINEWORKS_PRIVATE_KEY instead of LINEWORKS_PRIVATE_KEY_PATH")
 	fl.StringVar(&c.state, "state", "", "JSON `file` the state is loaded from at start (when it exists) and saved to on exit")
-	fl.StringVar(&c.answerForms, "answer-forms", "", "the service's alternative answer forms: \"all\", or name=value pairs such as create_answer=id_only,deleted_bot_status=410")
-	fl.IntVar(&c.rateLimit, "rate-limit", lineworkstest.RateLimitStandard, "requests per minute each API accepts before 429 (60 on the Free plan; 0: no limit)")
+	fl.StringVar(&c.answerForms, "answer-forms", "", "the service's alternative answer forms: \"all\", name=value pairs such as create_answer=id_only,deleted_bot_status=410, or @file: a tenant's contract-report.json (make contract), to answer as that tenant did")
+	fl.IntVar(&c.rateLimit, "rate-limit", lineworkstest.RateLimitStandard, "requests per minute (per -rate-limit-window) each API accepts before 429 (60 on the Free plan; 0: no limit)")
+	fl.DurationVar(&c.rateLimitWindow, "rate-limit-window", time.Minute, "the `window` -rate-limit counts in: a minute on the service; shorter (3s) to meet the limit in seconds")
+	fl.DurationVar(&c.readLatency, "read-latency", 0, "how long each API read (GET) takes, such as 50ms")
+	fl.DurationVar(&c.mutationLatency, "mutation-latency", lineworkstest.DefaultMutationHold, "how long each change to a bot takes (and keeps the bot busy, answering 409 to another)")
 	fl.StringVar(&c.devOverrides, "dev-overrides", "", "`directory` holding a locally built terraform-provider-lineworks: write a CLI configuration that uses it, and export TF_CLI_CONFIG_FILE")
 	fl.StringVar(&c.cliConfig, "cli-config", "", "`file` for the CLI configuration -dev-overrides writes (default: terraformrc in -dir)")
 	fl.StringVar(&c.envFile, "env-file", "", "also write the settings as NAME=value lines to `file`, at once when ready (append it to $GITHUB_ENV)")
@@ -92,11 +100,19 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}
+	c.set = map[string]bool{}
+	fl.Visit(func(f *flag.Flag) { c.set[f.Name] = true })
 	if fl.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q: lineworks-emulator takes flags only (-h lists them)", fl.Arg(0))
 	}
 	if c.cliConfig != "" && c.devOverrides == "" {
 		return nil, errors.New("-cli-config names where -dev-overrides writes: give -dev-overrides too")
+	}
+	if c.rateLimitWindow < time.Second {
+		return nil, fmt.Errorf("-rate-limit-window is %s: it must be at least 1s, as the service gives rateLimit-reset in whole seconds", c.rateLimitWindow)
+	}
+	if c.readLatency < 0 || c.mutationLatency < 0 {
+		return nil, errors.New("-read-latency and -mutation-latency must not be negative")
 	}
 	if c.inlineKey && c.envFile != "" {
 		return nil, errors.New("-inline-key cannot go with -env-file: an env file holds one line per setting; leave -inline-key out to use the key's path")
@@ -125,7 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
-	forms, err := lineworkstest.ParseAnswerForms(c.answerForms)
+	forms, err := answerForms(c.answerForms)
 	if err != nil {
 		return fmt.Errorf("-answer-forms: %w", err)
 	}
@@ -181,7 +197,14 @@ func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	emu.Faults.SetRateLimit(c.rateLimit)
+	emu.Faults.SetRateLimitWindow(c.rateLimit, c.rateLimitWindow)
+	// A saved state's latencies stay unless a flag says otherwise.
+	if c.set["read-latency"] {
+		emu.Faults.SetReadLatency(c.readLatency)
+	}
+	if c.set["mutation-latency"] {
+		emu.Bots.SetMutationHold(c.mutationLatency)
+	}
 	if c.verbose {
 		emu.Requests.Watch(func(r lineworkstest.Request) {
 			say(stderr, "%-7s %-6s %s → %d\n", r.Host, r.Method, r.Path, r.Status)
@@ -236,6 +259,25 @@ func serve(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 		say(stderr, "lineworks-emulator: state saved to %s\n", c.state)
 	}
 	return nil
+}
+
+// answerForms reads the -answer-forms flag: @file names a JSON file (a
+// contract report, whose fields are the forms' names), anything else is
+// what lineworkstest.ParseAnswerForms takes.
+func answerForms(spec string) (lineworkstest.AnswerForms, error) {
+	path, ok := strings.CutPrefix(spec, "@")
+	if !ok {
+		return lineworkstest.ParseAnswerForms(spec)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return lineworkstest.AnswerForms{}, err
+	}
+	forms, err := lineworkstest.DecodeAnswerForms(raw)
+	if err != nil {
+		return lineworkstest.AnswerForms{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return forms, nil
 }
 
 // say prints to the user's terminal; a terminal gone is no reason to stop

@@ -15,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/contract"
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/realtenant"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the command's goroutine
@@ -104,7 +106,8 @@ func adminGet(t *testing.T, env map[string]string, path string, out any) {
 func TestCommandPrintsWorkingSettings(t *testing.T) {
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "emulator.env")
-	env, _, stop := started(t, "-dir", dir, "-env-file", envFile, "-answer-forms", "deleted_bot_status=410", "-rate-limit", "60", "-dev-overrides", dir)
+	env, _, stop := started(t, "-dir", dir, "-env-file", envFile, "-answer-forms", "deleted_bot_status=410", "-rate-limit", "60", "-dev-overrides", dir,
+		"-rate-limit-window", "3s", "-read-latency", "50ms", "-mutation-latency", "150ms")
 	for _, name := range []string{"LINEWORKS_CLIENT_ID", "LINEWORKS_CLIENT_SECRET", "LINEWORKS_SERVICE_ACCOUNT_ID", "LINEWORKS_PRIVATE_KEY_PATH",
 		"LINEWORKS_AUTH_ENDPOINT", "LINEWORKS_API_ENDPOINT", "LINEWORKS_STORAGE_ENDPOINT", "LINEWORKS_EMULATOR_ADMIN_URL", "TF_CLI_CONFIG_FILE"} {
 		if env[name] == "" {
@@ -127,7 +130,8 @@ func TestCommandPrintsWorkingSettings(t *testing.T) {
 	}
 	var settings lineworkstest.Settings
 	adminGet(t, env, "/_emulator/settings", &settings)
-	if settings.AnswerForms.DeletedBotStatus != 410 || *settings.RateLimitPerMinute != 60 {
+	if settings.AnswerForms.DeletedBotStatus != 410 || *settings.RateLimitPerMinute != 60 || *settings.RateLimitWindowMillis != 3000 ||
+		*settings.ReadLatencyMillis != 50 || *settings.MutationHoldMillis != 150 {
 		t.Errorf("settings %+v", settings)
 	}
 	// The printed credentials get a token.
@@ -198,11 +202,14 @@ func TestCommandFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"-answer-forms", "create_answer=some"}, 1, "create_answer"},
+		{[]string{"-answer-forms", "@/nonexistent/report.json"}, 1, "/nonexistent/report.json"},
 		{[]string{"-domains", "1,x"}, 1, "-domains"},
 		{[]string{"-api-addr", "0.0.0.0:0"}, 1, "loopback"},
 		{[]string{"-private-key-file", "/nonexistent"}, 1, "-private-key-file"},
 		{[]string{"-cli-config", "x"}, 2, "-dev-overrides"},
 		{[]string{"-inline-key", "-env-file", "x"}, 2, "-inline-key"},
+		{[]string{"-rate-limit-window", "500ms"}, 2, "whole seconds"},
+		{[]string{"-read-latency", "-1s"}, 2, "must not be negative"},
 		{[]string{"extra"}, 2, "unexpected argument"},
 		{[]string{"-nonsense"}, 2, "nonsense"},
 		{[]string{"-h"}, 0, "Usage"},
@@ -215,5 +222,55 @@ func TestCommandFlags(t *testing.T) {
 	var stdout bytes.Buffer
 	if run(context.Background(), []string{"-version"}, &stdout, io.Discard) != 0 || !strings.HasPrefix(stdout.String(), "lineworks-emulator ") {
 		t.Errorf("-version: %q", stdout.String())
+	}
+}
+
+// A tenant's contract report makes the emulator answer as that tenant did:
+// a report of the emulator itself answering in every form, loaded with
+// -answer-forms @file, turns every form on; a report naming a form the
+// emulator does not have is refused, saying which.
+func TestCommandAnswersAsAContractReportSays(t *testing.T) {
+	tenant := lineworkstest.NewServer()
+	defer tenant.Close()
+	if err := tenant.Forms.Set(lineworkstest.AllAnswerForms()); err != nil {
+		t.Fatal(err)
+	}
+	key := lineworkstest.TestKey(0)
+	tenant.Auth.RegisterApp(lineworkstest.App{ClientID: "c", ClientSecret: "s", ServiceAccountID: "sa@example.com", PublicKey: &key.PublicKey})
+	settings := realtenant.Settings{ClientID: "c", ClientSecret: "s", ServiceAccountID: "sa@example.com", PrivateKeyPEM: lineworkstest.PKCS8PEM(key),
+		AuthEndpoint: tenant.AuthURL(), APIEndpoint: tenant.APIURL(), StorageEndpoint: tenant.StorageURL()}
+	client, err := settings.Client("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := contract.Run(context.Background(), contract.Config{Client: client, Admin: lineworkstest.DefaultUsers[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := report.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "contract-report.json")
+	if err := os.WriteFile(path, file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	env, _, _ := started(t, "-answer-forms", "@"+path)
+	var settingsNow lineworkstest.Settings
+	adminGet(t, env, "/_emulator/settings", &settingsNow)
+	got, _ := json.Marshal(settingsNow.AnswerForms)
+	want, _ := json.Marshal(lineworkstest.AllAnswerForms())
+	if string(got) != string(want) {
+		t.Errorf("answer forms from the report %s, want %s", got, want)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"create_status": 202, "photo_url": "as_sent"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-answer-forms", "@" + bad}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "create_status is 202") || !strings.Contains(stderr.String(), bad) {
+		t.Errorf("a report with a status the emulator cannot give: exit %d, %q", code, stderr.String())
 	}
 }

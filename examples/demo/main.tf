@@ -32,6 +32,16 @@ variable "bot_administrator" {
   type        = string
 }
 
+variable "bot_member" {
+  description = "The user of the tenant the new bot is limited to in its domain."
+  type        = string
+}
+
+variable "rich_menu_image" {
+  description = "A PNG of 2500 × 843 pixels for the bot's rich menu (make demo generates one)."
+  type        = string
+}
+
 # Client ID, secret, service account and private key from LINEWORKS_* variables.
 provider "lineworks" {
   scopes = ["bot", "bot.message"]
@@ -103,9 +113,45 @@ resource "lineworks_bot" "demo" {
 }
 
 resource "lineworks_bot_domain" "demo" {
+  bot_id                   = lineworks_bot.demo.bot_id
+  domain_id                = var.domain_id
+  visible                  = true
+  allow_to_selected_member = true
+}
+
+# The one user who may use the bot in the domain.
+resource "lineworks_bot_domain_member" "demo" {
   bot_id    = lineworks_bot.demo.bot_id
-  domain_id = var.domain_id
-  visible   = true
+  domain_id = lineworks_bot_domain.demo.domain_id
+  user_id   = var.bot_member
+}
+
+# The menu under the chat: two halves, an image checked at plan time, and
+# the menu as the bot's default.
+resource "lineworks_bot_rich_menu" "demo" {
+  bot_id = lineworks_bot.demo.bot_id
+  name   = "Expense bot menu"
+  height = 843
+  areas = [
+    {
+      bounds = { x = 0, y = 0, width = 1250, height = 843 }
+      action = { type = "postback", label = "New report", data = "action=new-report", display_text = "経費を申請します" }
+    },
+    {
+      bounds = { x = 1250, y = 0, width = 1250, height = 843 }
+      action = { type = "uri", label = "Policy", uri = "https://intranet.example.com/expenses/policy" }
+    },
+  ]
+  image_path = var.rich_menu_image
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "lineworks_bot_default_rich_menu" "demo" {
+  bot_id       = lineworks_bot.demo.bot_id
+  rich_menu_id = lineworks_bot_rich_menu.demo.rich_menu_id
 }
 
 # In the state as a sensitive value; in production, hand it to a secret store
@@ -132,7 +178,18 @@ output "bot" {
     callback_url = lineworks_bot.demo.callback_url
     domain_id    = lineworks_bot_domain.demo.domain_id
     visible      = lineworks_bot_domain.demo.visible
+    member       = lineworks_bot_domain_member.demo.user_id
     secret_id    = lineworks_bot_secret.demo.id
+  }
+}
+
+output "rich_menu" {
+  value = {
+    rich_menu_id = lineworks_bot_rich_menu.demo.rich_menu_id
+    name         = lineworks_bot_rich_menu.demo.name
+    areas        = length(lineworks_bot_rich_menu.demo.areas)
+    image_sha256 = lineworks_bot_rich_menu.demo.image_sha256
+    default      = lineworks_bot_default_rich_menu.demo.rich_menu_id
   }
 }
 

@@ -24,6 +24,10 @@ const (
 	ServiceAccountID = "demo.serviceaccount@example.com"
 	BotID            = "2000001"
 	FileID           = "jp1.1763779200000000000.1763865600.0.1000001.0.0.0"
+	// BotMember is the user the demo bot is limited to in its domain.
+	BotMember = "dev@example.com"
+	// RichMenuHeight is the height of the demo bot's rich menu and its image.
+	RichMenuHeight = 843
 )
 
 // Report is the attachment a user "sent" the emulated bot.
@@ -60,6 +64,12 @@ func NewTenant(dir, providerDir string, more ...Override) (*Tenant, error) {
 	}
 	t := &Tenant{Tenant: et}
 	t.Emulator.Storage.AddAttachment(BotID, FileID, Report)
+	// The image of the demo bot's rich menu, generated rather than committed.
+	menuImage := filepath.Join(dir, "rich-menu.png")
+	if err := lineworkstest.WriteRichMenuPNG(menuImage, RichMenuHeight); err != nil {
+		t.Close()
+		return nil, err
+	}
 
 	cliConfig := filepath.Join(dir, "terraformrc")
 	overrides := append([]Override{{Source: emulator.ProviderSource, Dir: providerDir}}, more...)
@@ -76,6 +86,8 @@ func NewTenant(dir, providerDir string, more ...Override) (*Tenant, error) {
 		"TF_VAR_file_id="+FileID,
 		"TF_VAR_domain_id="+strconv.FormatInt(lineworkstest.DefaultDomainID, 10),
 		"TF_VAR_bot_administrator="+lineworkstest.DefaultUsers[0],
+		"TF_VAR_bot_member="+BotMember,
+		"TF_VAR_rich_menu_image="+menuImage,
 	)
 	t.env = append(t.env, emulator.Environ(t.Env())...)
 	return t, nil
@@ -89,6 +101,12 @@ func (t *Tenant) Terraform(ctx context.Context, workdir string, extraEnv []strin
 	if cli == "" {
 		cli = "terraform"
 	}
+	return t.CLI(ctx, cli, workdir, extraEnv, args...)
+}
+
+// CLI is Terraform but runs the given CLI binary, for what only some
+// versions can do (terraform query needs 1.14).
+func (t *Tenant) CLI(ctx context.Context, cli, workdir string, extraEnv []string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, cli, append([]string{"-chdir=" + workdir}, args...)...)
 	cmd.Env = append(append([]string{}, t.env...), extraEnv...)
 	return cmd

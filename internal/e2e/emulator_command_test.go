@@ -25,38 +25,10 @@ func TestEmulatorCommandServesAConfigurationOfOnesOwn(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	_, thisFile, _, _ := runtime.Caller(0)
-	bin := filepath.Join(dir, "lineworks-emulator")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/lineworks-emulator")
-	build.Dir = filepath.Join(filepath.Dir(thisFile), "..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	env, stderr, stop := startEmulatorCommand(ctx, t, "-dev-overrides", providerDir, "-dir", filepath.Join(dir, "emulator"))
+	if env["TF_CLI_CONFIG_FILE"] == "" {
+		t.Fatalf("lineworks-emulator printed no TF_CLI_CONFIG_FILE; it said:\n%s", stderr.String())
 	}
-
-	emu := exec.CommandContext(ctx, bin, "-dev-overrides", providerDir, "-dir", filepath.Join(dir, "emulator"))
-	emu.Env = userEnviron()
-	var stderr bytes.Buffer
-	emu.Stderr = &stderr
-	stdout, err := emu.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := emu.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		_ = emu.Process.Signal(os.Interrupt)
-		if err := emu.Wait(); err != nil {
-			t.Errorf("lineworks-emulator exited with %v after an interrupt\n%s", err, stderr.String())
-		}
-	}
-	defer stop()
-	env := readExports(t, bufio.NewScanner(stdout), &stderr)
 	admin := env["LINEWORKS_EMULATOR_ADMIN_URL"]
 
 	config := filepath.Join(dir, "config")
@@ -145,6 +117,44 @@ output "bot_id" { value = lineworks_bot.helpdesk.bot_id }
 	stop()
 }
 
+// startEmulatorCommand builds lineworks-emulator and starts it with args,
+// as the README says, until stop (which the test's end calls too); env is
+// what it printed.
+func startEmulatorCommand(ctx context.Context, t *testing.T, args ...string) (env map[string]string, stderr *bytes.Buffer, stop func()) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "lineworks-emulator")
+	_, thisFile, _, _ := runtime.Caller(0)
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/lineworks-emulator")
+	build.Dir = filepath.Join(filepath.Dir(thisFile), "..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	emu := exec.CommandContext(ctx, bin, args...)
+	emu.Env = userEnviron()
+	stderr = &bytes.Buffer{}
+	emu.Stderr = stderr
+	stdout, err := emu.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		_ = emu.Process.Signal(os.Interrupt)
+		if err := emu.Wait(); err != nil {
+			t.Errorf("lineworks-emulator exited with %v after an interrupt\n%s", err, stderr.String())
+		}
+	}
+	t.Cleanup(stop)
+	return readExports(t, bufio.NewScanner(stdout), stderr), stderr, stop
+}
+
 // readExports reads the command's `export NAME='value'` lines up to its
 // ready line.
 func readExports(t *testing.T, sc *bufio.Scanner, stderr *bytes.Buffer) map[string]string {
@@ -161,7 +171,7 @@ func readExports(t *testing.T, sc *bufio.Scanner, stderr *bytes.Buffer) map[stri
 		}
 		env[name] = strings.Trim(value, "'")
 	}
-	for _, name := range []string{"LINEWORKS_CLIENT_ID", "LINEWORKS_API_ENDPOINT", "LINEWORKS_EMULATOR_ADMIN_URL", "TF_CLI_CONFIG_FILE"} {
+	for _, name := range []string{"LINEWORKS_CLIENT_ID", "LINEWORKS_API_ENDPOINT", "LINEWORKS_EMULATOR_ADMIN_URL"} {
 		if env[name] == "" {
 			t.Fatalf("lineworks-emulator printed no %s; it said:\n%s", name, stderr.String())
 		}

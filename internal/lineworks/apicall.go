@@ -144,6 +144,7 @@ func (c *Client) sendJSON(ctx context.Context, call apiCall, u *url.URL, body []
 	if err != nil {
 		return nil, err
 	}
+	resp = observeAnswer(ctx, call, resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return parseAPIError(resp, readErrorBody(resp)), nil
 	}

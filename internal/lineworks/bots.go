@@ -168,16 +168,49 @@ func (c *Client) GetBot(ctx context.Context, botID int64) (*Bot, error) {
 	if err := checkBotID(botID); err != nil {
 		return nil, err
 	}
+	// Shared with the other readers of this bot until it changes (readshare.go).
+	raw, err := c.reads.read(ctx, botID, sharedBot, func(ctx context.Context) ([]byte, error) { return c.fetchBot(ctx, botID) })
+	return decodeBot(botID, raw, err)
+}
+
+// readBotAgain reads a bot as GetBot does, with a request of its own: to
+// complete the answer of a write (botAnswer), which must see the bot as the
+// write left it.
+func (c *Client) readBotAgain(ctx context.Context, botID int64) (*Bot, error) {
+	raw, err := c.fetchBot(ctx, botID)
+	return decodeBot(botID, raw, err)
+}
+
+func (c *Client) fetchBot(ctx context.Context, botID int64) ([]byte, error) {
+	var raw json.RawMessage
+	err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: botPath(botID), out: &raw})
+	return raw, err
+}
+
+// decodeBot is the bot that GET /bots/{botID} answered with raw (or err).
+func decodeBot(botID int64, raw []byte, err error) (*Bot, error) {
 	desc := fmt.Sprintf("reading bot %d", botID)
-	var bot Bot
-	if err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: botPath(botID), out: &bot}); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", desc, err)
+	}
+	var bot Bot
+	if err := json.Unmarshal(raw, &bot); err != nil {
+		return nil, fmt.Errorf("%s: reading the answer: %w", desc, err)
 	}
 	if err := checkAnswerBotID(bot.BotID, botID); err != nil {
 		return nil, fmt.Errorf("%s: %w", desc, err)
 	}
 	bot.normalize()
 	return &bot, nil
+}
+
+// normalize gives allowDomains one spelling for "every domain": nil. The
+// service may answer [] or [0] for it (the docs leave it open; a real
+// script sends [0]).
+func (b *Bot) normalize() {
+	if len(b.AllowDomains) == 0 || (len(b.AllowDomains) == 1 && b.AllowDomains[0] == 0) {
+		b.AllowDomains = nil
+	}
 }
 
 // ListBots returns every bot of the tenant, following nextCursor.
@@ -232,7 +265,7 @@ func (c *Client) botAnswer(ctx context.Context, desc string, botID int64, raw js
 	}
 	readCtx, cancel := afterAnswer(ctx, c.cfg.RequestTimeout)
 	defer cancel()
-	return c.GetBot(readCtx, botID)
+	return c.readBotAgain(readCtx, botID)
 }
 
 // wholeBot reports whether an answer's fields are a whole bot: its ID and
@@ -256,15 +289,6 @@ func checkAnswerBotID(got, want int64) error {
 		return fmt.Errorf("LINE WORKS answered with botId %d, not %d; nothing was taken from the answer", got, want)
 	}
 	return nil
-}
-
-// normalize gives allowDomains one spelling for "every domain": nil. The
-// service may answer [] or [0] for it (the docs leave it open; a real
-// script sends [0]).
-func (b *Bot) normalize() {
-	if len(b.AllowDomains) == 0 || (len(b.AllowDomains) == 1 && b.AllowDomains[0] == 0) {
-		b.AllowDomains = nil
-	}
 }
 
 // DeleteBot deletes a bot (DELETE /bots/{botId}). A bot already gone is not an error.

@@ -28,6 +28,8 @@ type Client struct {
 	// Mutating bot calls, one at a time per bot: in this client (botLocks),
 	// and across the processes of this machine (cfg.LockDir; botlock_file.go).
 	botLocks botLocks
+	// Reads of a bot and its domains, shared until the bot changes (readshare.go).
+	reads readShare
 
 	// Whether the API endpoint has answered GET /bots, which makes a 404 for
 	// a bot the bot's (confirm.go).
@@ -76,6 +78,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, eps: eps, http: newHTTPClient(&cfg), tokens: map[string]*Token{}, issuedFor: map[string]string{}}
 	c.http.PrepareRetry = c.freshen
+	// Every attempt to the API endpoint, retries included, waits for the
+	// rate limit's budget (pacer.go).
+	c.http.HTTPClient.Transport = &pacedTransport{next: c.http.HTTPClient.Transport, pacer: newPacer(cfg.Logger), eps: eps}
 	return c, nil
 }
 

@@ -91,6 +91,10 @@ func TestA404AtARightEndpointIsTheBots(t *testing.T) {
 					if err != nil {
 						t.Errorf("%s of a bot gone: %v", name, err)
 					}
+				case "GetPersistentMenu": // a bot gone took its menu
+					if !errors.Is(err, ErrNotSet) {
+						t.Errorf("%s of a bot gone: %v", name, err)
+					}
 				default:
 					var apiErr *APIError
 					if !IsNotFound(err) || IsWrongEndpoint(err) || !errors.As(err, &apiErr) || apiErr.StatusCode != status {

@@ -5,6 +5,7 @@ package lineworks
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -88,8 +89,19 @@ func (c *Client) ListBotDomains(ctx context.Context, botID int64) ([]BotDomain, 
 	if err := checkBotID(botID); err != nil {
 		return nil, err
 	}
-	domains, err := listAll[BotDomain](ctx, c, "domains", append(botPath(botID), "domains")...)
+	// Shared with the other readers of this bot until it changes (readshare.go).
+	raw, err := c.reads.read(ctx, botID, sharedDomains, func(ctx context.Context) ([]byte, error) {
+		domains, err := listAll[BotDomain](ctx, c, "domains", append(botPath(botID), "domains")...)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(domains)
+	})
 	if err != nil {
+		return nil, fmt.Errorf("listing the domains of bot %d: %w", botID, err)
+	}
+	var domains []BotDomain
+	if err := json.Unmarshal(raw, &domains); err != nil {
 		return nil, fmt.Errorf("listing the domains of bot %d: %w", botID, err)
 	}
 	return domains, nil

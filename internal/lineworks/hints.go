@@ -32,7 +32,9 @@ func tokenErrorHint(code, grantType string, scopes []string) string {
 func statusHint(status, retries int) string {
 	switch {
 	case status == http.StatusTooManyRequests:
-		return fmt.Sprintf("LINE WORKS kept answering 429 Too Many Requests after %d retries: the API's per-minute rate limit is exhausted; try again later, or send fewer requests at once.", retries)
+		return fmt.Sprintf("LINE WORKS kept answering 429 Too Many Requests after %d retries: the API's per-minute rate limit is exhausted. "+
+			"This client waits for the budget LINE WORKS announces, so something else is spending it: another program calling the same API for the same LINE WORKS domain. "+
+			"Run them one after another, or try again later.", retries)
 	case status >= 500:
 		return fmt.Sprintf("LINE WORKS kept failing after %d retries; try again later.", retries)
 	}
@@ -44,6 +46,9 @@ var (
 	scopesToWrite    = []string{"bot"}
 	scopesToRead     = []string{"bot", "bot.read"}
 	scopesToDownload = []string{"bot", "bot.message"}
+	// Menus (and the uploads their images take) also allow bot.message.
+	scopesToWriteMenus = []string{"bot", "bot.message"}
+	scopesToReadMenus  = []string{"bot", "bot.message", "bot.read"}
 )
 
 // scopeAdvice is what an *APIError with Scopes advises by default.

@@ -6,7 +6,10 @@ package lineworks
 // the bot and lists "All users". Scope: bot; bot.read is enough for the list.
 //
 // What 404 means: on the list, the bot or its registration in the domain is
-// gone (IsNotFound); on the delete, the member is gone, which is done.
+// gone (ErrNotRegistered), and on the delete, the member is gone, which is
+// done, once calls that must succeed on a right endpoint confirm it (see
+// confirmAbsent); at an endpoint that cannot be confirmed right, an
+// *EndpointError (confirm.go).
 
 import (
 	"bytes"
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,6 +29,13 @@ import (
 // users" for it, and has no members to add or remove. Set
 // allowToSelectedMember to choose members.
 var ErrAllUsers = errors.New(`the bot's registration in the domain is open to all users (allowToSelectedMember is false), so it has no member list: LINE WORKS answers "All users"`)
+
+// ErrNotRegistered is returned (wrapped) by ListBotDomainMembers when the
+// bot is not registered in the domain, or no longer exists, as calls that
+// must succeed on a right api_endpoint have just shown: the registration's
+// members are gone with it. A 404 at an endpoint that could not be
+// confirmed right is an *EndpointError instead (confirm.go).
+var ErrNotRegistered = errors.New("the bot is not registered in the domain")
 
 // allUsers is the member list's word for an unlimited registration.
 const allUsers = "All users"
@@ -39,22 +50,85 @@ func (c *Client) AddBotDomainMember(ctx context.Context, botID, domainID int64, 
 	if err := checkMember(domainID, userID); err != nil {
 		return fmt.Errorf("%s: %w", desc, err)
 	}
+	if err := checkBotID(botID); err != nil {
+		return err
+	}
+	return c.withBotLock(ctx, botID, desc, func() error { return c.addMember(ctx, botID, domainID, userID, desc) })
+}
+
+// AddBotDomainMemberListed adds a member as AddBotDomainMember does, and
+// returns the name LINE WORKS lists the member under: userID itself, or the
+// user ID the service stored for a login e-mail, found as the one member
+// the addition brought. It is "" when that cannot be told: the user was a
+// member already, under another name. The lists and the addition run under
+// the bot's lock, so that no other change of this client blurs the
+// difference.
+func (c *Client) AddBotDomainMemberListed(ctx context.Context, botID, domainID int64, userID string) (string, error) {
+	desc := fmt.Sprintf("allowing user %s to use bot %d in domain %d", userID, botID, domainID)
+	if err := checkMember(domainID, userID); err != nil {
+		return "", fmt.Errorf("%s: %w", desc, err)
+	}
+	if err := checkBotID(botID); err != nil {
+		return "", err
+	}
+	var listedAs string
+	err := c.withBotLock(ctx, botID, desc, func() error {
+		before, err := c.ListBotDomainMembers(ctx, botID, domainID)
+		if err != nil {
+			return err
+		}
+		if err := c.addMember(ctx, botID, domainID, userID, desc); err != nil {
+			return err
+		}
+		after, err := c.ListBotDomainMembers(ctx, botID, domainID)
+		if err != nil {
+			return err
+		}
+		listedAs = listedName(userID, before, after)
+		return nil
+	})
+	return listedAs, err
+}
+
+// listedName is how a member added as userID is listed, given the lists
+// before and after the addition; "" when that cannot be told.
+func listedName(userID string, before, after []string) string {
+	if slices.Contains(after, userID) {
+		return userID
+	}
+	var added []string
+	for _, m := range after {
+		if !slices.Contains(before, m) {
+			added = append(added, m)
+		}
+	}
+	if len(added) == 1 {
+		return added[0]
+	}
+	return ""
+}
+
+// addMember sends the addition, with the bot's lock held.
+func (c *Client) addMember(ctx context.Context, botID, domainID int64, userID, desc string) error {
 	// Adding a member twice leaves one member, so a retry is harmless.
-	err := c.mutateBot(ctx, botID, desc, apiCall{method: http.MethodPost, segments: membersPath(botID, domainID), body: map[string]string{"userId": userID}})
+	err := c.sendChange(ctx, botID, apiCall{method: http.MethodPost, segments: membersPath(botID, domainID), body: map[string]string{"userId": userID}})
 	var apiErr *APIError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && strings.HasPrefix(apiErr.Code, "ALREADY_EXIST"):
 		c.cfg.Logger.Debug(ctx, "the user already may use the LINE WORKS bot in the domain", map[string]any{"bot_id": botID, "domain_id": domainID})
 		return nil
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest:
-		return c.explainMemberRefusal(ctx, botID, domainID, desc, apiErr, err)
+		return c.explainMemberRefusal(ctx, botID, domainID, desc, apiErr, fmt.Errorf("%s: %w", desc, err))
+	case err != nil:
+		return fmt.Errorf("%s: %w", desc, err)
 	}
-	return err
+	return nil
 }
 
 // ListBotDomainMembers returns the users allowed to use a bot in a domain
 // (GET /bots/{botId}/domains/{domainId}/members), following nextCursor. A
-// registration open to all users is an error wrapping ErrAllUsers.
+// registration open to all users is an error wrapping ErrAllUsers; one that
+// is gone, or whose bot is, an error wrapping ErrNotRegistered.
 func (c *Client) ListBotDomainMembers(ctx context.Context, botID, domainID int64) ([]string, error) {
 	desc := fmt.Sprintf("listing the users of bot %d in domain %d", botID, domainID)
 	if err := checkBotID(botID); err != nil {
@@ -73,7 +147,11 @@ func (c *Client) ListBotDomainMembers(ctx context.Context, botID, domainID int64
 			q.Set("cursor", cursor)
 		}
 		var raw json.RawMessage
-		if err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: membersPath(botID, domainID), query: q, out: &raw}); err != nil {
+		err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: membersPath(botID, domainID), query: q, out: &raw})
+		if IsNotFound(err) {
+			return nil, c.confirmAbsent(ctx, botID, desc, fmt.Errorf("%s: %w", desc, err), ErrNotRegistered)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", desc, err)
 		}
 		members, next, err := parseMembersPage(raw)
@@ -162,8 +240,7 @@ func (c *Client) DeleteBotDomainMember(ctx context.Context, botID, domainID int6
 	var apiErr *APIError
 	switch {
 	case IsNotFound(err):
-		c.cfg.Logger.Debug(ctx, "the LINE WORKS bot user to remove was already gone", map[string]any{"bot_id": botID, "domain_id": domainID})
-		return nil
+		return c.alreadyGone(ctx, botID, desc, err)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest:
 		return c.explainMemberRefusal(ctx, botID, domainID, desc, apiErr, err)
 	}

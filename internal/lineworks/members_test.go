@@ -58,12 +58,24 @@ func TestBotDomainMembers(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || errors.Is(err, ErrAllUsers) {
 		t.Fatalf("unknown user: %v", err)
 	}
-	// A registration that is gone is a 404.
+	// A registration that is gone took its members; on a wrong endpoint
+	// that cannot be told, and nothing is said to be gone.
+	wrong := f.client(t, func(cfg *Config) { cfg.APIEndpoint = strings.TrimSuffix(f.emu.APIURL(), "/v1.0") })
+	if _, err := wrong.ListBotDomainMembers(ctx, botID, domain); IsNotFound(err) || !IsWrongEndpoint(err) || errors.Is(err, ErrNotRegistered) {
+		t.Fatalf("wrong endpoint: %v", err)
+	}
 	if err := c.DeleteBotDomain(ctx, botID, domain); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListBotDomainMembers(ctx, botID, domain); !IsNotFound(err) {
+	if _, err := c.ListBotDomainMembers(ctx, botID, domain); !errors.Is(err, ErrNotRegistered) {
 		t.Fatalf("registration gone: %v", err)
+	}
+	if _, err := wrong.ListBotDomainMembers(ctx, botID, domain); IsNotFound(err) || !IsWrongEndpoint(err) || errors.Is(err, ErrNotRegistered) {
+		t.Fatalf("registration gone, wrong endpoint: %v", err)
+	}
+	f.emu.Bots.Remove(botID)
+	if _, err := c.ListBotDomainMembers(ctx, botID, domain); !errors.Is(err, ErrNotRegistered) {
+		t.Fatalf("bot gone: %v", err)
 	}
 }
 
@@ -148,5 +160,50 @@ func TestBotDomainMemberScopes(t *testing.T) {
 	ro := f.client(t, func(cfg *Config) { cfg.Scopes = []string{"bot.read"} })
 	if _, err := ro.ListBotDomainMembers(context.Background(), botID, lineworkstest.DefaultDomainID); err != nil {
 		t.Fatalf("listing with bot.read: %v", err)
+	}
+}
+
+// AddBotDomainMemberListed says how the service lists the member it added:
+// as sent, or under the user ID the service stored for a login e-mail.
+func TestAddBotDomainMemberListed(t *testing.T) {
+	ctx := context.Background()
+	domain := lineworkstest.DefaultDomainID
+	f, c, botID := newMemberFixture(t, true)
+	f.emu.Directory.AddUsers("a@example.com", "b@example.com")
+	if as, err := c.AddBotDomainMemberListed(ctx, botID, domain, "a@example.com"); err != nil || as != "a@example.com" {
+		t.Fatalf("as sent: %q, %v", as, err)
+	}
+	if err := f.emu.Forms.Set(lineworkstest.AnswerForms{Administrators: lineworkstest.UsersAsIDs}); err != nil {
+		t.Fatal(err)
+	}
+	id := lineworkstest.UserIDFor("b@example.com")
+	if as, err := c.AddBotDomainMemberListed(ctx, botID, domain, "b@example.com"); err != nil || as != id {
+		t.Fatalf("as an ID: %q, %v", as, err)
+	}
+	// A member already, by ID: the e-mail's name cannot be told.
+	if as, err := c.AddBotDomainMemberListed(ctx, botID, domain, "b@example.com"); err != nil || as != "" {
+		t.Fatalf("again: %q, %v", as, err)
+	}
+	_, c2, bot2 := newMemberFixture(t, false)
+	if _, err := c2.AddBotDomainMemberListed(ctx, bot2, domain, "admin@example.com"); !errors.Is(err, ErrAllUsers) {
+		t.Fatalf("all users: %v", err)
+	}
+}
+
+func TestListedName(t *testing.T) {
+	for _, tt := range []struct {
+		user          string
+		before, after []string
+		want          string
+	}{
+		{"a@x", nil, []string{"a@x"}, "a@x"},
+		{"a@x", []string{"a@x"}, []string{"a@x"}, "a@x"},
+		{"a@x", []string{"u1"}, []string{"u1", "u2"}, "u2"},
+		{"a@x", []string{"u1"}, []string{"u1"}, ""},
+		{"a@x", nil, []string{"u1", "u2"}, ""},
+	} {
+		if got := listedName(tt.user, tt.before, tt.after); got != tt.want {
+			t.Errorf("listedName(%q, %v, %v) = %q, want %q", tt.user, tt.before, tt.after, got, tt.want)
+		}
 	}
 }

@@ -1,8 +1,9 @@
 package lineworks
 
-// What the menu calls share: the per-bot lock for their changes, the scope
-// hint (bot.message is enough for menus), and the rule that turns a 404 into
-// "not there" only once the bot is known to exist.
+// What the menu calls share: the per-bot lock for their changes, the scopes
+// that allow them (bot.message is enough for menus, where bot calls need
+// bot), and the rule that turns a 404 into "not there" only once the bot is
+// known to exist, or known to be gone.
 
 import (
 	"context"
@@ -14,15 +15,16 @@ import (
 // ErrNotSet is returned (wrapped) by the reads of what a bot may or may not
 // have set (its default rich menu, a user's rich menu, its persistent menu,
 // a rich menu's image) when the bot exists, as a call on it has just shown,
-// and has none. A 404 for which that could not be confirmed is an error for
-// which IsNotFound is true instead when the bot is gone, and an
-// *EndpointError when api_endpoint is wrong (confirm.go).
+// and has none, or is gone. A 404 at an api_endpoint that could not be
+// confirmed right is an *EndpointError instead (confirm.go): nothing may be
+// dropped on its word.
 var ErrNotSet = errors.New("none is set")
 
 // mutateMenu runs a change to a bot's menus under the bot's lock, as every
 // change to a bot: the service forbids parallel changes to one bot.
 func (c *Client) mutateMenu(ctx context.Context, botID int64, desc string, call apiCall) error {
-	return withMenuScopeHint(c.mutateBot(ctx, botID, desc, call), desc, true)
+	call.scopes = scopesToWriteMenus
+	return c.mutateBot(ctx, botID, desc, call)
 }
 
 // readMenu runs a read of a bot's menus.
@@ -30,40 +32,47 @@ func (c *Client) readMenu(ctx context.Context, botID int64, desc string, call ap
 	if err := checkBotID(botID); err != nil {
 		return err
 	}
+	call.scopes = scopesToReadMenus
 	if err := c.callAPI(ctx, call); err != nil {
-		return withMenuScopeHint(fmt.Errorf("%s: %w", desc, err), desc, false)
+		return fmt.Errorf("%s: %w", desc, err)
 	}
 	return nil
 }
 
-// confirmAbsent is called with the 404 a read (desc) of something of botID
-// got. When listing the bot's rich menus succeeds, the bot exists and the
-// endpoint is right, so the thing is absent: the result wraps absent.
-// Otherwise notFound stands.
-func (c *Client) confirmAbsent(ctx context.Context, botID int64, desc string, notFound, absent error) error {
-	if err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: richMenusPath(botID), query: probeQuery}); err != nil {
-		c.cfg.Logger.Debug(ctx, "a 404 could not be confirmed: listing the bot's rich menus failed too", map[string]any{"bot_id": botID})
-		return notFound
-	}
-	return fmt.Errorf("%s: %w", desc, absent)
-}
+// errGone is what confirmAbsent wraps for a delete that found nothing.
+var errGone = errors.New("already gone")
 
-// withMenuScopeHint replaces the hint of a 403 (menu calls accept
-// bot.message where bot calls need bot), and returns the refusal anew as
-// desc's: an error's message is fixed when it is wrapped.
-func withMenuScopeHint(err error, desc string, write bool) error {
-	var apiErr *APIError
-	if err == nil || errors.Is(err, ErrStaticTokenRejected) || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
+// alreadyGone is err, the answer of a delete (desc) of something of botID,
+// or nil when err is a 404 that confirmAbsent confirms: the thing, or its
+// bot, is gone, so the delete is done. A 404 that cannot be confirmed (a
+// wrong api_endpoint answers 404 to everything) stays an error, so that
+// nothing is forgotten that still exists.
+func (c *Client) alreadyGone(ctx context.Context, botID int64, desc string, err error) error {
+	if !IsNotFound(err) {
 		return err
 	}
-	scopes := "bot or bot.message"
-	if !write {
-		scopes = "bot, bot.message or bot.read"
+	if !errors.Is(c.confirmAbsent(ctx, botID, desc, err, errGone), errGone) {
+		return err
 	}
-	prefix := "The token may lack the scope this call needs. "
-	if apiErr.IsStaleToken() {
-		prefix = "LINE WORKS refused a newly issued access token too. "
+	c.cfg.Logger.Debug(ctx, "what was to be deleted was already gone", map[string]any{"bot_id": botID, "what": desc})
+	return nil
+}
+
+// confirmAbsent is called with the 404 a read (desc) of something of botID
+// got, at an endpoint callAPI has confirmed right (confirm.go), and decides
+// what it proves. When listing the bot's rich menus succeeds, the bot
+// exists, so the thing is absent. When that listing is a 404 too, the bot
+// is gone, and the thing with it. In both cases the result wraps absent.
+// Otherwise (the service failing) notFound stands.
+func (c *Client) confirmAbsent(ctx context.Context, botID int64, desc string, notFound, absent error) error {
+	err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: richMenusPath(botID), query: probeQuery, scopes: scopesToReadMenus})
+	if err == nil {
+		return fmt.Errorf("%s: %w", desc, absent)
 	}
-	apiErr.Hint = prefix + "Menu calls need " + scopes + ": include one in the scopes tokens are issued for, and enable it for the app in the LINE WORKS Developer Console (API 2.0 > the app > OAuth Scopes)."
-	return fmt.Errorf("%s: %w", desc, apiErr)
+	if IsNotFound(err) {
+		c.cfg.Logger.Debug(ctx, "the bot itself is gone: listing the tenant's bots works, and the bot answers 404", map[string]any{"bot_id": botID})
+		return fmt.Errorf("%s: bot %d no longer exists: %w", desc, botID, absent)
+	}
+	c.cfg.Logger.Debug(ctx, "a 404 could not be confirmed: listing the bot's rich menus failed too", map[string]any{"bot_id": botID})
+	return notFound
 }

@@ -13,25 +13,38 @@ import (
 const pageSize = 100
 
 // listAll follows nextCursor through GET segments, collecting the items
-// listed under key. A cursor the service repeats is an error rather than an
-// endless loop.
+// listed under key, pageSize at a time.
 func listAll[T any](ctx context.Context, c *Client, key string, segments ...string) ([]T, error) {
+	return listPages[T](ctx, c, listing{key: key, segments: segments, count: pageSize})
+}
+
+// listing is a list to follow: the items are under key in each page.
+type listing struct {
+	key      string
+	segments []string
+	count    int      // items asked for per page
+	scopes   []string // see apiCall.scopes
+}
+
+// listPages follows nextCursor through a listing. A cursor the service
+// repeats is an error rather than an endless loop.
+func listPages[T any](ctx context.Context, c *Client, l listing) ([]T, error) {
 	var all []T
 	seen := map[string]bool{}
 	cursor := ""
 	for {
-		q := url.Values{"count": {strconv.Itoa(pageSize)}}
+		q := url.Values{"count": {strconv.Itoa(l.count)}}
 		if cursor != "" {
 			q.Set("cursor", cursor)
 		}
 		var page map[string]json.RawMessage
-		if err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: segments, query: q, out: &page}); err != nil {
+		if err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: l.segments, query: q, out: &page, scopes: l.scopes}); err != nil {
 			return nil, err
 		}
 		var items []T
-		if raw := page[key]; raw != nil {
+		if raw := page[l.key]; raw != nil {
 			if err := json.Unmarshal(raw, &items); err != nil {
-				return nil, fmt.Errorf("reading %s from the answer: %w", key, err)
+				return nil, fmt.Errorf("reading %s from the answer: %w", l.key, err)
 			}
 		}
 		all = append(all, items...)
@@ -47,7 +60,7 @@ func listAll[T any](ctx context.Context, c *Client, key string, segments ...stri
 			return all, nil
 		}
 		if seen[meta.NextCursor] {
-			return nil, fmt.Errorf("LINE WORKS answered a nextCursor it had already sent, after %d %s; stopping instead of looping forever", len(all), key)
+			return nil, fmt.Errorf("LINE WORKS answered a nextCursor it had already sent, after %d %s; stopping instead of looping forever", len(all), l.key)
 		}
 		seen[meta.NextCursor] = true
 		cursor = meta.NextCursor

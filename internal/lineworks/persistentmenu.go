@@ -5,8 +5,8 @@ package lineworks
 // both: creating a rich menu deletes the persistent menu, and a persistent
 // menu is refused while the bot has any rich menu.
 //
-// What 404 means: on the read, "none is set" (ErrNotSet) once listing the
-// bot's rich menus shows the bot exists; on the delete, already done.
+// What 404 means: on the read, "none is set" (ErrNotSet), and on the delete,
+// already done, once confirmed (confirmAbsent): the bot answers, or is gone.
 
 import (
 	"context"
@@ -98,11 +98,9 @@ func (c *Client) GetPersistentMenu(ctx context.Context, botID int64) (*Persisten
 // DeletePersistentMenu removes the bot's persistent menu (DELETE
 // /bots/{botId}/persistentmenu). None being set is not an error.
 func (c *Client) DeletePersistentMenu(ctx context.Context, botID int64) error {
-	err := c.mutateMenu(ctx, botID, fmt.Sprintf("removing the persistent menu of bot %d", botID), apiCall{method: http.MethodDelete, segments: persistentMenuPath(botID)})
-	if IsNotFound(err) {
-		return nil
-	}
-	return err
+	desc := fmt.Sprintf("removing the persistent menu of bot %d", botID)
+	err := c.mutateMenu(ctx, botID, desc, apiCall{method: http.MethodDelete, segments: persistentMenuPath(botID)})
+	return c.alreadyGone(ctx, botID, desc, err)
 }
 
 func persistentMenuPath(botID int64) []string { return append(botPath(botID), "persistentmenu") }

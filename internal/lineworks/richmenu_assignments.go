@@ -6,8 +6,8 @@ package lineworks
 // default. The default is the bot's defaultRichmenuId, which UpdateBot can
 // also set.
 //
-// What 404 means here: on a read, "none is set" (ErrNotSet) once listing the
-// bot's rich menus shows the bot exists; on a delete, already done.
+// What 404 means here: on a read, "none is set" (ErrNotSet), and on a delete,
+// already done, once confirmed (confirmAbsent): the bot answers, or is gone.
 
 import (
 	"context"
@@ -62,11 +62,9 @@ func (c *Client) GetDefaultRichMenu(ctx context.Context, botID int64) (string, e
 // DeleteDefaultRichMenu leaves the bot without a default rich menu (DELETE
 // /bots/{botId}/richmenus/default). None being set is not an error.
 func (c *Client) DeleteDefaultRichMenu(ctx context.Context, botID int64) error {
-	err := c.mutateMenu(ctx, botID, fmt.Sprintf("removing the default rich menu of bot %d", botID), apiCall{method: http.MethodDelete, segments: defaultRichMenuPath(botID)})
-	if IsNotFound(err) {
-		return nil
-	}
-	return err
+	desc := fmt.Sprintf("removing the default rich menu of bot %d", botID)
+	err := c.mutateMenu(ctx, botID, desc, apiCall{method: http.MethodDelete, segments: defaultRichMenuPath(botID)})
+	return c.alreadyGone(ctx, botID, desc, err)
 }
 
 // SetUserRichMenu gives one user a rich menu of their own (POST
@@ -113,10 +111,7 @@ func (c *Client) DeleteUserRichMenu(ctx context.Context, botID int64, userID str
 		return fmt.Errorf("%s: %w", desc, err)
 	}
 	err := c.mutateMenu(ctx, botID, desc, apiCall{method: http.MethodDelete, segments: userRichMenuPath(botID, userID)})
-	if IsNotFound(err) {
-		return nil
-	}
-	return err
+	return c.alreadyGone(ctx, botID, desc, err)
 }
 
 func defaultRichMenuPath(botID int64) []string { return append(richMenusPath(botID), "default") }

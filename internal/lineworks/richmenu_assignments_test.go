@@ -60,8 +60,8 @@ func TestDefaultRichMenu(t *testing.T) {
 	}
 }
 
-// A 404 is "none set" only when the bot answers: a bot that is gone, or a
-// wrong api_endpoint, must not read as "none set", which would drop state.
+// A 404 is "none set" only when the bot answers, or is known to be gone: a
+// wrong api_endpoint must not read as "none set", which would drop state.
 func TestAssignmentReadsConfirmTheBot(t *testing.T) {
 	f, c, botID := newMenuFixture(t)
 	ctx := context.Background()
@@ -83,8 +83,11 @@ func TestAssignmentReadsConfirmTheBot(t *testing.T) {
 			if err := read(wrong, botID); errors.Is(err, ErrNotSet) || IsNotFound(err) || !IsWrongEndpoint(err) {
 				t.Fatalf("wrong endpoint: %v", err)
 			}
-			if err := read(c, botID+1000); errors.Is(err, ErrNotSet) || !IsNotFound(err) {
+			if err := read(c, botID+1000); !errors.Is(err, ErrNotSet) {
 				t.Fatalf("no such bot: %v", err)
+			}
+			if err := read(wrong, botID+1000); errors.Is(err, ErrNotSet) || IsNotFound(err) || !IsWrongEndpoint(err) {
+				t.Fatalf("no such bot, wrong endpoint: %v", err)
 			}
 		})
 	}
@@ -133,5 +136,36 @@ func TestUserRichMenu(t *testing.T) {
 	}
 	if _, err := c.GetUserRichMenu(ctx, botID, "a+b@example.com"); !errors.Is(err, ErrNotSet) {
 		t.Fatalf("after the menu's deletion: %v", err)
+	}
+}
+
+// A delete that finds nothing is done only where that is confirmed: the bot
+// answers, or is known gone. On a wrong api_endpoint, which answers 404 to
+// everything, it is an error, so that nothing still there is forgotten.
+func TestDeletesConfirmTheir404(t *testing.T) {
+	f, c, botID := newMemberFixture(t, true)
+	ctx := context.Background()
+	wrong := f.client(t, func(cfg *Config) { cfg.APIEndpoint = strings.TrimSuffix(f.emu.APIURL(), "/v1.0") })
+	deletes := map[string]func(*Client, int64) error{
+		"rich menu":  func(c *Client, id int64) error { return c.DeleteRichMenu(ctx, id, "40999") },
+		"default":    func(c *Client, id int64) error { return c.DeleteDefaultRichMenu(ctx, id) },
+		"user":       func(c *Client, id int64) error { return c.DeleteUserRichMenu(ctx, id, "admin@example.com") },
+		"persistent": func(c *Client, id int64) error { return c.DeletePersistentMenu(ctx, id) },
+		"member": func(c *Client, id int64) error {
+			return c.DeleteBotDomainMember(ctx, id, lineworkstest.DefaultDomainID, "admin@example.com")
+		},
+	}
+	for name, del := range deletes {
+		t.Run(name, func(t *testing.T) {
+			if err := del(c, botID); err != nil {
+				t.Fatalf("nothing there: %v", err)
+			}
+			if err := del(wrong, botID); IsNotFound(err) || !IsWrongEndpoint(err) {
+				t.Fatalf("wrong endpoint: %v", err)
+			}
+			if err := del(c, botID+1000); err != nil {
+				t.Fatalf("no such bot: %v", err)
+			}
+		})
 	}
 }

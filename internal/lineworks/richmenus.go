@@ -73,9 +73,9 @@ type RichMenu struct {
 }
 
 // ErrRichMenuNotFound is returned (wrapped) when the bot exists, as a call
-// on it has just shown, but has no rich menu with the ID asked for. A 404
-// that could also mean a bot that is gone or a wrong api_endpoint is an
-// error for which IsNotFound is true instead.
+// on it has just shown, or is gone (at an api_endpoint known to be right),
+// taking its menus; a 404 at an endpoint that could not be confirmed right
+// is an *EndpointError instead (confirm.go).
 var ErrRichMenuNotFound = errors.New("the bot has no rich menu with this ID")
 
 // richMenuIDPattern: rich menu IDs are numeric strings such as "40001"; any
@@ -185,9 +185,9 @@ func (c *Client) CreateRichMenu(ctx context.Context, botID int64, s RichMenuSett
 }
 
 // GetRichMenu reads a rich menu (GET /bots/{botId}/richmenus/{richmenuId}).
-// A menu the bot does not have is an error wrapping ErrRichMenuNotFound; a
-// 404 for which that could not be confirmed (the bot itself answers 404)
-// is an error for which IsNotFound is true.
+// A menu the bot does not have, or whose bot is gone, is an error wrapping
+// ErrRichMenuNotFound; a 404 at an endpoint that could not be confirmed
+// right is an *EndpointError (confirm.go).
 func (c *Client) GetRichMenu(ctx context.Context, botID int64, richMenuID string) (*RichMenu, error) {
 	desc := fmt.Sprintf("reading rich menu %s of bot %d", richMenuID, botID)
 	if err := ValidateRichMenuID(richMenuID); err != nil {
@@ -207,33 +207,40 @@ func (c *Client) GetRichMenu(ctx context.Context, botID int64, richMenuID string
 	return &menu, nil
 }
 
-// ListRichMenus returns every rich menu of a bot, following nextCursor.
+// richMenuPageSize is the count asked for when listing rich menus: few
+// enough that the largest page the service may send is read whole within
+// maxSuccessBody. The largest menu has 20 areas, each a message action with
+// every field at its longest (label 20, text 300, postback 1000, five i18n
+// labels of 20 and texts of 300: 2,920 characters), and a name of 300; with
+// each character escaped by the service's encoder as a surrogate pair (12
+// bytes) that is about 0.7 MB a menu, so a page of 100 could reach 70 MB.
+// Ten are 7 MB (TestRichMenuPageFitsTheBodyBound).
+const richMenuPageSize = 10
+
+// ListRichMenus returns every rich menu of a bot, following nextCursor,
+// richMenuPageSize at a time.
 func (c *Client) ListRichMenus(ctx context.Context, botID int64) ([]RichMenu, error) {
 	if err := checkBotID(botID); err != nil {
 		return nil, err
 	}
-	menus, err := listAll[RichMenu](ctx, c, "richmenus", richMenusPath(botID)...)
+	menus, err := listPages[RichMenu](ctx, c, listing{key: "richmenus", segments: richMenusPath(botID), count: richMenuPageSize, scopes: scopesToReadMenus})
 	if err != nil {
-		desc := fmt.Sprintf("listing the rich menus of bot %d", botID)
-		return nil, withMenuScopeHint(fmt.Errorf("%s: %w", desc, err), desc, false)
+		return nil, fmt.Errorf("listing the rich menus of bot %d: %w", botID, err)
 	}
 	return menus, nil
 }
 
 // DeleteRichMenu deletes a rich menu (DELETE
 // /bots/{botId}/richmenus/{richmenuId}). A menu, or bot, already gone is not
-// an error.
+// an error, once confirmed (see confirmAbsent): a 404 that could be a wrong
+// api_endpoint is.
 func (c *Client) DeleteRichMenu(ctx context.Context, botID int64, richMenuID string) error {
 	desc := fmt.Sprintf("deleting rich menu %s of bot %d", richMenuID, botID)
 	if err := ValidateRichMenuID(richMenuID); err != nil {
 		return fmt.Errorf("%s: %w", desc, err)
 	}
 	err := c.mutateMenu(ctx, botID, desc, apiCall{method: http.MethodDelete, segments: richMenuPath(botID, richMenuID)})
-	if IsNotFound(err) {
-		c.cfg.Logger.Debug(ctx, "the LINE WORKS rich menu to delete was already gone", map[string]any{"bot_id": botID, "rich_menu_id": richMenuID})
-		return nil
-	}
-	return err
+	return c.alreadyGone(ctx, botID, desc, err)
 }
 
 func richMenusPath(botID int64) []string { return append(botPath(botID), "richmenus") }

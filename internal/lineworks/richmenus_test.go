@@ -2,6 +2,7 @@ package lineworks
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -108,24 +109,29 @@ func TestCreateRichMenuAnswerForms(t *testing.T) {
 	}
 }
 
-// A 404 that cannot be confirmed (the bot itself is gone, or the endpoint is
-// wrong) is not "no such menu".
-func TestGetRichMenuUnconfirmed404(t *testing.T) {
+// A 404 that cannot be confirmed (the endpoint is wrong: the tenant's bots
+// cannot be listed either) is not "no such menu"; a bot that is gone, on an
+// endpoint that lists the tenant's bots, took its menus with it.
+func TestGetRichMenuConfirms404(t *testing.T) {
 	f, c, botID := newMenuFixture(t)
 	menu, err := c.CreateRichMenu(context.Background(), botID, twoAreaMenu("m"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.emu.Bots.Remove(botID)
-	_, err = c.GetRichMenu(context.Background(), botID, menu.ID)
-	if !IsNotFound(err) || errors.Is(err, ErrRichMenuNotFound) {
-		t.Fatalf("bot gone: %v", err)
-	}
-
 	wrong := f.client(t, func(cfg *Config) { cfg.APIEndpoint = strings.TrimSuffix(f.emu.APIURL(), "/v1.0") })
 	_, err = wrong.GetRichMenu(context.Background(), botID, menu.ID)
 	if IsNotFound(err) || !IsWrongEndpoint(err) || errors.Is(err, ErrRichMenuNotFound) {
 		t.Fatalf("wrong endpoint: %v", err)
+	}
+
+	f.emu.Bots.Remove(botID)
+	_, err = c.GetRichMenu(context.Background(), botID, menu.ID)
+	if !errors.Is(err, ErrRichMenuNotFound) || !strings.Contains(err.Error(), fmt.Sprintf("bot %d no longer exists", botID)) {
+		t.Fatalf("bot gone: %v", err)
+	}
+	_, err = wrong.GetRichMenu(context.Background(), botID, menu.ID)
+	if IsNotFound(err) || !IsWrongEndpoint(err) || errors.Is(err, ErrRichMenuNotFound) {
+		t.Fatalf("bot gone, wrong endpoint: %v", err)
 	}
 }
 
@@ -189,7 +195,8 @@ func TestRichMenuScopes(t *testing.T) {
 	}
 	err = ro.DeleteRichMenu(context.Background(), botID, menu.ID)
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden || !strings.Contains(err.Error(), "Menu calls need bot or bot.message") {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden || !strings.Contains(err.Error(), "needs the bot or bot.message scope") ||
+		!strings.HasPrefix(err.Error(), "deleting rich menu") || !IsScopeMissing(err) {
 		t.Fatalf("deleting with bot.read: %v", err)
 	}
 }
@@ -207,6 +214,62 @@ func TestListRichMenusPages(t *testing.T) {
 	}
 	list, err := c.ListRichMenus(context.Background(), botID)
 	if err != nil || len(list) != 105 || list[104].Name != "menu 104" {
+		t.Fatalf("%d menus, %v", len(list), err)
+	}
+}
+
+// largestRichMenu is a rich menu with every field at its longest, in a
+// character outside the BMP (four bytes in UTF-8, twelve escaped as a
+// surrogate pair): the largest answer a menu can be.
+func largestRichMenu(name string) RichMenuSettings {
+	long := func(n int) string { return strings.Repeat("𝄞", n) }
+	langs := BotLanguages
+	action := MenuAction{Type: ActionMessage, Label: long(MaxRichMenuLabelLength), Text: long(MaxActionTextLength), Postback: long(MaxActionPostbackLength)}
+	for _, l := range langs {
+		action.I18nLabels = append(action.I18nLabels, I18nLabel{Language: l, Label: long(MaxRichMenuLabelLength)})
+		action.I18nTexts = append(action.I18nTexts, I18nText{Language: l, Text: long(MaxActionTextLength)})
+	}
+	s := RichMenuSettings{Name: name + long(MaxRichMenuNameLength-len([]rune(name))), Size: RichMenuSize{RichMenuWidth, RichMenuHeightFull}}
+	for i := range MaxRichMenuAreas {
+		s.Areas = append(s.Areas, RichMenuArea{Bounds: RichMenuBounds{X: i, Y: i, Width: 100, Height: 100}, Action: action})
+	}
+	return s
+}
+
+// A page of the largest menus, every character escaped, fits the bound on
+// what is read of an answer; a page of pageSize would not.
+func TestRichMenuPageFitsTheBodyBound(t *testing.T) {
+	menu := RichMenu{ID: "4000000001", RichMenuSettings: largestRichMenu("")}
+	if err := ValidateRichMenu(menu.RichMenuSettings); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(menu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	escaped := len(b) + 8*strings.Count(string(b), "𝄞") // 4 bytes each become 12
+	page := richMenuPageSize*(escaped+1) + len(`{"richmenus":[],"responseMetaData":{"nextCursor":""}}`) + 1000
+	if page > maxSuccessBody {
+		t.Fatalf("a page of %d menus of %d bytes is %d bytes, beyond the %d read of an answer", richMenuPageSize, escaped, page, maxSuccessBody)
+	}
+	if pageSize*escaped <= maxSuccessBody {
+		t.Fatalf("a page of %d menus fits too: richMenuPageSize is not needed", pageSize)
+	}
+	t.Logf("largest menu %d bytes escaped; a page of %d: %d bytes of %d", escaped, richMenuPageSize, page, maxSuccessBody)
+}
+
+// Listing many of the largest menus works, a page at a time.
+func TestListLargestRichMenus(t *testing.T) {
+	f, c, botID := newMenuFixture(t)
+	f.emu.Faults.SetRateLimit(0)
+	const n = 40 // 40 × 235 KB unescaped: more than maxSuccessBody in one page
+	for i := range n {
+		if _, err := c.CreateRichMenu(context.Background(), botID, largestRichMenu(fmt.Sprint(i, " "))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := c.ListRichMenus(context.Background(), botID)
+	if err != nil || len(list) != n {
 		t.Fatalf("%d menus, %v", len(list), err)
 	}
 }

@@ -78,10 +78,9 @@ func (c *Client) upload(ctx context.Context, botID int64, name, contentType stri
 		FileID    string `json:"fileId"`
 		UploadURL string `json:"uploadUrl"`
 	}
-	err := c.callAPI(ctx, apiCall{method: http.MethodPost, segments: append(botPath(botID), "attachments"), body: map[string]string{"fileName": name}, out: &created, write: true})
+	err := c.callAPI(ctx, apiCall{method: http.MethodPost, segments: append(botPath(botID), "attachments"), body: map[string]string{"fileName": name}, out: &created, write: true, scopes: scopesToWriteMenus})
 	if err != nil {
-		desc += ": asking for an upload URL"
-		return nil, withMenuScopeHint(fmt.Errorf("%s: %w", desc, err), desc, true)
+		return nil, fmt.Errorf("%s: asking for an upload URL: %w", desc, err)
 	}
 	if err := ValidateFileID(created.FileID); err != nil {
 		return nil, fmt.Errorf("%s: LINE WORKS answered a file ID that is not one: %w", desc, err)

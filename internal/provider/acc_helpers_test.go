@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +32,7 @@ import (
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
+	"github.com/lineworks-community/terraform-provider-lineworks/internal/realtenant"
 )
 
 const (
@@ -44,24 +47,34 @@ func TestMain(m *testing.M) {
 	// Terraform must not phone home, and a developer's own LINE WORKS
 	// settings must not leak into the tests.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	if err := readAccTenant(); err != nil { // before the variables are cleared
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	for _, kv := range os.Environ() {
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "LINEWORKS_") {
 			_ = os.Unsetenv(name)
 		}
 	}
-	os.Exit(m.Run())
+	resource.TestMain(m) // with -sweep, the sweepers (sweep_test.go) run instead of the tests
 }
 
-// accEnv is an emulated LINE WORKS tenant with one app, and what a provider
-// block needs to reach it.
+// accEnv is a LINE WORKS tenant with one app, and what a provider block
+// needs to reach it: the in-process emulator, or the real tenant of
+// LINEWORKS_ACC_REAL=1 (acc_tenant_test.go), where emu is nil.
 type accEnv struct {
 	emu     *lineworkstest.Server
+	app     realtenant.Settings // the app's credentials and the tenant's endpoints
 	keyPath string
 	now     func() time.Time
+	t       *testing.T
 }
 
 func newAccEnv(t *testing.T) *accEnv {
 	t.Helper()
+	if accTenant != nil {
+		return newRealTenantEnv(t)
+	}
 	emu := lineworkstest.NewServer()
 	t.Cleanup(emu.Close)
 	key := lineworkstest.TestKey(0)
@@ -75,7 +88,12 @@ func newAccEnv(t *testing.T) *accEnv {
 	if err := os.WriteFile(keyPath, lineworkstest.PKCS8PEM(key), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &accEnv{emu: emu, keyPath: keyPath, now: time.Now}
+	env := &accEnv{emu: emu, keyPath: keyPath, now: time.Now, t: t, app: realtenant.Settings{
+		ClientID: testClientID, ClientSecret: testClientSecret, ServiceAccountID: testAccount, PrivateKeyPEM: lineworkstest.PKCS8PEM(key),
+		AuthEndpoint: emu.AuthURL(), APIEndpoint: emu.APIURL(), StorageEndpoint: emu.StorageURL(),
+	}}
+	env.requirePrefix(t)
+	return env
 }
 
 // factories serve the provider under test in-process, beside the echo
@@ -87,13 +105,15 @@ func (e *accEnv) factories() map[string]func() (tfprotov6.ProviderServer, error)
 	}
 }
 
-// endpoints is the part of a provider block that points at the emulator.
+// endpoints is the part of a provider block that points at the tenant.
 func (e *accEnv) endpoints() string {
-	return fmt.Sprintf(`
-  auth_endpoint    = %q
-  api_endpoint     = %q
-  storage_endpoint = %q
-  max_retries      = 3`, e.emu.AuthURL(), e.emu.APIURL(), e.emu.StorageURL())
+	var b strings.Builder
+	for _, ep := range [][2]string{{"auth_endpoint", e.app.AuthEndpoint}, {"api_endpoint", e.app.APIEndpoint}, {"storage_endpoint", e.app.StorageEndpoint}} {
+		if ep[1] != "" { // unset: the service's own
+			fmt.Fprintf(&b, "\n  %-16s = %q", ep[0], ep[1])
+		}
+	}
+	return b.String() + "\n  max_retries      = 3"
 }
 
 // provider is a complete provider block; extra lines are added inside it.
@@ -107,7 +127,7 @@ provider "lineworks" {
 %s
 %s
 }
-`, testClientID, testClientSecret, testAccount, e.keyPath, e.endpoints(), strings.Join(extra, "\n"))
+`, e.app.ClientID, e.app.ClientSecret, e.app.ServiceAccountID, e.keyPath, e.endpoints(), strings.Join(extra, "\n"))
 }
 
 func (e *accEnv) tokenRequests() int {
@@ -290,18 +310,10 @@ func (expectEmptyPlanButOpens) CheckPlan(_ context.Context, req plancheck.CheckP
 	}
 }
 
-// client is a client of the emulated tenant, for setting it up.
+// client is a client of the tenant, for setting it up and looking at it.
 func (e *accEnv) client(t *testing.T) *lineworks.Client {
 	t.Helper()
-	c, err := lineworks.New(lineworks.Config{
-		ClientID:         testClientID,
-		ClientSecret:     testClientSecret,
-		ServiceAccountID: testAccount,
-		PrivateKey:       lineworkstest.TestKey(0),
-		AuthEndpoint:     e.emu.AuthURL(),
-		APIEndpoint:      e.emu.APIURL(),
-		StorageEndpoint:  e.emu.StorageURL(),
-	})
+	c, err := e.app.Client("terraform-provider-lineworks-acceptance-tests")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,16 +349,20 @@ provider "lineworks" {
 %s
 %s
 }
-`, testClientID, testClientSecret, testAccount, strings.TrimSpace(keyPEM), e.endpoints(), strings.Join(extra, "\n"))
+`, e.app.ClientID, e.app.ClientSecret, e.app.ServiceAccountID, strings.TrimSpace(keyPEM), e.endpoints(), strings.Join(extra, "\n"))
 }
 
-// expectRegistrations checks the emulator's registrations of bot *id.
+// expectRegistrations checks the registrations of bot *id: the emulator's,
+// or as a real tenant lists them.
 func (e *accEnv) expectRegistrations(id *int64, want ...lineworkstest.BotDomain) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got := e.emu.Bots.Domains(*id)
+		got, err := e.registrations(*id)
+		if err != nil {
+			return err
+		}
 		slices.SortFunc(got, func(a, b lineworkstest.BotDomain) int { return int(a.DomainID - b.DomainID) })
 		if !slices.Equal(got, want) {
-			return fmt.Errorf("the emulator holds the registrations %+v, want %+v", got, want)
+			return fmt.Errorf("the tenant holds the registrations %+v, want %+v", got, want)
 		}
 		return nil
 	}
@@ -356,6 +372,10 @@ func (e *accEnv) expectRegistrations(id *int64, want ...lineworkstest.BotDomain)
 func newBotEnv(t *testing.T) *accEnv {
 	t.Helper()
 	env := newAccEnv(t)
+	if !env.emulated() {
+		accTenant.requireFixtures(t)
+		return env
+	}
 	env.emu.Directory.AddDomains(testDomain2, testDomain3)
 	env.emu.Directory.AddUsers(append(slices.Clone(testUsers[1:]), testSubs...)...)
 	return env
@@ -367,18 +387,17 @@ func (e *accEnv) botTest(t *testing.T, steps ...resource.TestStep) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
-		CheckDestroy: func(*terraform.State) error {
-			if bots := e.emu.Bots.List(); len(bots) != 0 {
-				return fmt.Errorf("%d bots left at the emulator after destroy", len(bots))
-			}
-			return nil
-		},
-		Steps: steps,
+		CheckDestroy:             e.checkBotsGone,
+		Steps:                    steps,
 	})
 }
 
-// emuBot is the bot as the emulator holds it, or an error.
+// emuBot is the bot as the emulator holds it (as a real tenant answers for
+// it, there), or an error.
 func (e *accEnv) emuBot(id int64) (lineworkstest.Bot, error) {
+	if !e.emulated() {
+		return e.tenantBot(id)
+	}
 	b, ok := e.emu.Bots.Get(id)
 	if !ok {
 		return b, fmt.Errorf("the emulator has no bot %d", id)
@@ -400,7 +419,7 @@ func (e *accEnv) botRequests(method string, id int64) []lineworkstest.Request {
 // expectPatch checks that exactly one PATCH reached bot *id since the last
 // ResetRequests, no PUT, and that its body had exactly want (JSON values).
 func (e *accEnv) expectPatch(id *int64, want map[string]string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
+	return e.onEmulator(func(*terraform.State) error {
 		if puts := e.botRequests("PUT", *id); len(puts) != 0 {
 			return fmt.Errorf("%d PUTs, want none", len(puts))
 		}
@@ -422,5 +441,110 @@ func (e *accEnv) expectPatch(id *int64, want map[string]string) resource.TestChe
 			}
 		}
 		return nil
+	}, "the requests sent")
+}
+
+// menuForm is one way the emulator answers where the docs leave the answer
+// open, for the menu tests: the bot API's forms and the menus' own.
+type menuForm struct {
+	name  string
+	bot   lineworkstest.AnswerForms
+	menus lineworkstest.MenuAnswers
+}
+
+// menuForms are the emulator's default answers, and every alternative at
+// once (a rich menu's creation answering only its ID, no persistent menu as
+// an empty one, "All users" as a string, users by ID, a deleted bot as 410,
+// no cursor on the last page, …).
+var menuForms = []menuForm{
+	{name: "default_forms"},
+	{name: "alternate_forms", bot: lineworkstest.AllAnswerForms(), menus: lineworkstest.AlternateMenuAnswers},
+}
+
+// forEachMenuForm runs test once per menu form, the runs in parallel, each
+// with a tenant of its own answering in that form.
+func forEachMenuForm(t *testing.T, test func(t *testing.T, env *accEnv)) {
+	t.Helper()
+	for _, form := range menuForms {
+		t.Run(form.name, func(t *testing.T) {
+			t.Parallel()
+			env := newBotEnv(t)
+			if err := env.emu.Forms.Set(form.bot); err != nil {
+				t.Fatal(err)
+			}
+			env.emu.Menus.SetAnswers(form.menus)
+			test(t, env)
+		})
 	}
+}
+
+// seedBot creates a bot at the emulator, outside Terraform, limited to
+// selected members in the default domain when limited, and returns its ID.
+func (e *accEnv) seedBot(t *testing.T, name string) int64 {
+	t.Helper()
+	bot, err := e.client(t).CreateBot(context.Background(), lineworks.BotSettings{
+		BotName: name, Description: "Menus", PhotoURL: "https://example.com/bot.png", Administrators: []string{lineworkstest.DefaultUsers[3]},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bot.BotID
+}
+
+// menuTest runs steps and checks that destroying them left the bots
+// without menus or members.
+func (e *accEnv) menuTest(t *testing.T, bots []*int64, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		CheckDestroy: func(*terraform.State) error {
+			for _, id := range bots {
+				if err := e.noMenusLeft(*id); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Steps: steps,
+	})
+}
+
+// noMenusLeft fails if bot id has a rich menu, a default or per-user menu, a
+// persistent menu, or a domain member at the emulator.
+func (e *accEnv) noMenusLeft(id int64) error {
+	if menus := e.emu.Menus.RichMenus(id); len(menus) != 0 {
+		return fmt.Errorf("bot %d has %d rich menus left", id, len(menus))
+	}
+	if b, ok := e.emu.Bots.Get(id); ok && b.DefaultRichmenuID != "" {
+		return fmt.Errorf("bot %d has the default rich menu %s left", id, b.DefaultRichmenuID)
+	}
+	if users := e.emu.Menus.UserRichMenus(id); len(users) != 0 {
+		return fmt.Errorf("bot %d has per-user rich menus left: %v", id, users)
+	}
+	if _, ok := e.emu.Menus.PersistentMenu(id); ok {
+		return fmt.Errorf("bot %d has a persistent menu left", id)
+	}
+	for _, d := range e.emu.Directory.Domains() {
+		if m := e.emu.Menus.DomainMembers(id, d); len(m) != 0 {
+			return fmt.Errorf("bot %d has members left in domain %d: %v", id, d, m)
+		}
+	}
+	return nil
+}
+
+// writeFile writes b to name in dir and returns its path.
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// sha256Hex is the SHA-256 of b, as image_sha256 has it.
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

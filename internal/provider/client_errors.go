@@ -49,7 +49,7 @@ func inTerraformTerms(err error) string {
 	case lineworks.IsStaticTokenRejected(err):
 		advice = append(advice, "For example, set access_token from ephemeral.lineworks_access_token, which issues a fresh token in every run.")
 	case lineworks.IsRateLimited(err):
-		advice = append(advice, "Lowering Terraform's -parallelism sends fewer requests at once.")
+		advice = append(advice, "Terraform runs, CI jobs and scripts of one LINE WORKS domain share its budget: run them one after another (see the guide \"Running at scale\").")
 	case lineworks.IsConflict(err):
 		advice = append(advice, "The provider blocks of a configuration take turns on a bot, so that may be a Terraform run on another machine, or another tool changing the same bot.")
 	case lineworks.IsWrongEndpoint(err):

@@ -29,7 +29,7 @@ func TestClientErrorsGetTerraformAdvice(t *testing.T) {
 			want: []string{"This call needs the bot or bot.read scope: add one of them to the provider's scopes"}},
 		{name: "a refused configured token", err: fmt.Errorf("%w (%w)", lineworks.ErrStaticTokenRejected, refusal(401, "UNAUTHORIZED")),
 			want: []string{"the configured access token was refused", "set access_token from ephemeral.lineworks_access_token"}},
-		{name: "a rate limit", err: refusal(429, "TOO_MANY_REQUESTS"), want: []string{"The service said no. Lowering Terraform's -parallelism"}},
+		{name: "a rate limit", err: refusal(429, "TOO_MANY_REQUESTS"), want: []string{"The service said no. Terraform runs, CI jobs and scripts of one LINE WORKS domain share its budget", "Running at scale"}},
 		{name: "a conflict", err: refusal(409, "CONFLICT"), want: []string{"The provider blocks of a configuration take turns on a bot, so that may be a Terraform run on another machine"}},
 		{name: "a wrong endpoint", err: fmt.Errorf("reading bot 2000001: %w", &lineworks.EndpointError{APIEndpoint: "https://www.worksapis.com", NotFound: &lineworks.APIError{StatusCode: 404, Code: "NOT_FOUND", Host: "www.worksapis.com"}, Probe: refusal(404, "NOT_FOUND")}),
 			want: []string{"Listing the tenant's bots at the same api_endpoint (https://www.worksapis.com) answered HTTP 404 too", "Nothing was taken for deleted.", "Nothing was taken for deleted. Set api_endpoint in the provider block or the LINEWORKS_API_ENDPOINT environment variable, or leave both unset for the default.", "Terraform has kept every resource in the state"}},

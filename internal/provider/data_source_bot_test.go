@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -16,20 +15,14 @@ import (
 
 func TestAccBotDataSource(t *testing.T) {
 	env := newBotEnv(t)
-	ctx := context.Background()
-	c := env.client(t)
 	create := func(s lineworks.BotSettings) int64 {
 		t.Helper()
-		b, err := c.CreateBot(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b.BotID
+		return env.createBot(t, s).BotID
 	}
-	base := lineworks.BotSettings{BotName: "Twin", Description: "One of two", PhotoURL: "https://example.com/twin.png", Administrators: []string{testAdmin}}
+	base := lineworks.BotSettings{BotName: "tf-acc-Twin", Description: "One of two", PhotoURL: "https://example.com/twin.png", Administrators: []string{testAdmin}}
 	twin1, twin2 := create(base), create(base)
 	solo := base
-	solo.BotName, solo.Description = "Expense bot", "Files expense reports"
+	solo.BotName, solo.Description = "tf-acc-Expense bot", "Files expense reports"
 	solo.Subadministrators = testSubs[:1]
 	solo.AllowDomains = []int64{testDomain2}
 	solo.EnableCallback, solo.CallbackURL, solo.CallbackEvents = true, "https://bots.example.com/callback", []string{"text"}
@@ -47,12 +40,12 @@ data "lineworks_bot" "by_id" {
 }
 
 data "lineworks_bot" "by_name" {
-  bot_name = "Expense bot"
+  bot_name = "tf-acc-Expense bot"
 }
 `, soloID),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.lineworks_bot.by_name", tfjsonpath.New("bot_id"), knownvalue.StringExact(fmt.Sprint(soloID))),
-				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("bot_name"), knownvalue.StringExact("Expense bot")),
+				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("bot_name"), knownvalue.StringExact("tf-acc-Expense bot")),
 				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("description"), knownvalue.StringExact("Files expense reports")),
 				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("subadministrators"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(testSubs[0])})),
 				statecheck.ExpectKnownValue("data.lineworks_bot.by_id", tfjsonpath.New("allow_domains"), knownvalue.SetExact([]knownvalue.Check{knownvalue.Int64Exact(testDomain2)})),
@@ -65,12 +58,12 @@ data "lineworks_bot" "by_name" {
 			},
 		},
 		resource.TestStep{
-			Config:      env.provider() + `data "lineworks_bot" "x" { bot_name = "Twin" }`,
-			ExpectError: errorText(fmt.Sprintf(`2 bots are named "Twin": IDs %d, %d. Use bot_id to choose one.`, min(twin1, twin2), max(twin1, twin2))),
+			Config:      env.provider() + `data "lineworks_bot" "x" { bot_name = "tf-acc-Twin" }`,
+			ExpectError: errorText(fmt.Sprintf(`2 bots are named "tf-acc-Twin": IDs %d, %d. Use bot_id to choose one.`, min(twin1, twin2), max(twin1, twin2))),
 		},
 		resource.TestStep{
-			Config:      env.provider() + `data "lineworks_bot" "x" { bot_name = "twin" }`,
-			ExpectError: errorText(`None of the tenant's 3 bots is named "twin" (names match exactly, case included)`),
+			Config:      env.provider() + `data "lineworks_bot" "x" { bot_name = "tf-acc-twin" }`,
+			ExpectError: errorText(fmt.Sprintf(`None of the tenant's %d bots is named "tf-acc-twin" (names match exactly, case included)`, env.botCount(t))),
 		},
 		resource.TestStep{
 			Config:      env.provider() + `data "lineworks_bot" "x" { bot_id = "99999999" }`,

@@ -97,6 +97,7 @@ resource "echo" "scoped" {}
 
 func TestAccAccessToken_providerScopesAreTheDefault(t *testing.T) {
 	env := newAccEnv(t)
+	env.needsScopes(t, "user.read")
 	env.test(t, resource.TestStep{
 		Config: env.provider(`  scopes = ["bot", "user.read"]`) + `
 ephemeral "lineworks_access_token" "test" {}

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,6 +28,7 @@ var (
 	_ provider.Provider                       = (*lineworksProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*lineworksProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*lineworksProvider)(nil)
+	_ provider.ProviderWithListResources      = (*lineworksProvider)(nil)
 )
 
 // lineworksProvider is the provider implementation.
@@ -213,6 +215,7 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *lineworksProvider) Resources(context.Context) []func() resource.Resource {
@@ -220,6 +223,11 @@ func (p *lineworksProvider) Resources(context.Context) []func() resource.Resourc
 		NewBotResource,
 		NewBotDomainResource,
 		NewBotSecretResource,
+		NewBotRichMenuResource,
+		NewBotDefaultRichMenuResource,
+		NewBotUserRichMenuResource,
+		NewBotPersistentMenuResource,
+		NewBotDomainMemberResource,
 	}
 }
 
@@ -244,6 +252,15 @@ func (p *lineworksProvider) Functions(context.Context) []func() function.Functio
 	return []func() function.Function{
 		NewAttachmentURLFunction,
 		NewCallbackSignatureFunction,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14+); older Terraform
+// never asks for them.
+func (p *lineworksProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewBotListResource,
+		NewBotDomainListResource,
 	}
 }
 

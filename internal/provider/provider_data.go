@@ -32,6 +32,8 @@ type providerData struct {
 	accessTokenUnknown bool
 	// now is the provider's clock (lineworksProvider.now).
 	now func() time.Time
+	// menus records the kinds of menu the configuration gives each bot.
+	menus menuClaims
 
 	// Tokens to revoke when their ephemeral resource closes, by handle. Close
 	// runs in the same provider process as Open, so only the handle needs to

@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*botResource)(nil)
 	_ resource.ResourceWithImportState    = (*botResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*botResource)(nil)
+	_ resource.ResourceWithIdentity       = (*botResource)(nil)
 )
 
 // NewBotResource returns the lineworks_bot resource.
@@ -151,9 +152,13 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Default:             booldefault.StaticBool(false),
 			},
 			"default_rich_menu_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the rich menu shown to users who have no rich menu of their own, such as `40001`. LINE WORKS documents no shape beyond a string.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "ID of the rich menu shown to users who have no rich menu of their own, such as `40001`. " +
+					"Prefer `lineworks_bot_default_rich_menu`, which can name a `lineworks_bot_rich_menu` of this bot (the bot cannot: the menu depends on the bot). " +
+					"Left unset, the bot's default is not managed here: whatever sets it (that resource, the Developer Console) is not a change to this bot.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"i18n_bot_names": schema.MapAttribute{
 				MarkdownDescription: "The bot's name in other languages, keyed by language: " + botLanguagesMarkd + ". Each 1 to 100 characters, on one line.",
@@ -242,6 +247,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		return
 	}
 	noteInterrupted(ctx, &resp.Diagnostics, fmt.Sprintf("bot %d", bot.BotID))
+	setBotIdentity(ctx, resp.Identity, bot.BotID, &resp.Diagnostics)
 	m.BotID = types.StringValue(formatBotID(bot.BotID))
 	answers := m.afterWrite(ctx, bot, everyBotSetting(), botAnswers{}, &resp.Diagnostics)
 	answers.save(ctx, resp.Private, &resp.Diagnostics)
@@ -255,6 +261,7 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if !ok {
 		return
 	}
+	setBotIdentity(ctx, resp.Identity, botID, &resp.Diagnostics)
 	bot, err := r.data.client.GetBot(ctx, botID)
 	if lineworks.IsNotFound(err) {
 		// Deleted outside Terraform (the client has made sure the 404 is the
@@ -281,6 +288,7 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if !ok {
 		return
 	}
+	setBotIdentity(ctx, resp.Identity, botID, &resp.Diagnostics)
 	patch, changed, needReplace := plan.patch(ctx, &state.botModel, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -362,11 +370,13 @@ func (r *botResource) nameTaken(ctx context.Context, name string, diags *diag.Di
 	return true
 }
 
-// ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`.
+// ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`,
+// or an import block's `identity = { bot_id = "2000001" }`.
 func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, err := lineworks.ParseBotID(req.ID); err != nil {
+	id := importIDOf(ctx, req, botIdentityModel.importID, &resp.Diagnostics)
+	if _, err := lineworks.ParseBotID(id); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot", fmt.Sprintf("%s. Import a bot by its ID, as the Developer Console or `GET /bots` shows it.", err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), id)...)
 }

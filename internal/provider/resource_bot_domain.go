@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                = (*botDomainResource)(nil)
 	_ resource.ResourceWithConfigure   = (*botDomainResource)(nil)
 	_ resource.ResourceWithImportState = (*botDomainResource)(nil)
+	_ resource.ResourceWithIdentity    = (*botDomainResource)(nil)
 )
 
 // NewBotDomainResource returns the lineworks_bot_domain resource.
@@ -106,6 +107,7 @@ func (r *botDomainResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	noteInterrupted(ctx, &resp.Diagnostics, fmt.Sprintf("the registration of bot %d in domain %d", botID, domainID))
+	setBotDomainIdentity(ctx, resp.Identity, botID, reg.DomainID, &resp.Diagnostics)
 	m.set(botID, reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -117,6 +119,7 @@ func (r *botDomainResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if !ok {
 		return
 	}
+	setBotDomainIdentity(ctx, resp.Identity, botID, m.DomainID.ValueInt64(), &resp.Diagnostics)
 	reg, err := r.data.client.GetBotDomain(ctx, botID, m.DomainID.ValueInt64())
 	if lineworks.IsNotFound(err) {
 		// The registration or the bot is gone (deleted outside Terraform, or
@@ -145,6 +148,7 @@ func (r *botDomainResource) Update(ctx context.Context, req resource.UpdateReque
 		r.data.addClientError(&resp.Diagnostics, "Failed to update the LINE WORKS bot's domain registration", err)
 		return
 	}
+	setBotDomainIdentity(ctx, resp.Identity, botID, reg.DomainID, &resp.Diagnostics)
 	m.set(botID, reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -162,14 +166,16 @@ func (r *botDomainResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 }
 
-// ImportState takes `{bot_id}/{domain_id}`.
+// ImportState takes `{bot_id}/{domain_id}`, or an import block's
+// `identity = { bot_id = "2000001", domain_id = 10000001 }`.
 func (r *botDomainResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	botID, domainID, err := parseBotDomainID(req.ID)
+	id := importIDOf(ctx, req, botDomainIdentityModel.importID, &resp.Diagnostics)
+	botID, domainID, err := parseBotDomainID(id)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot_domain", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), formatBotID(botID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain_id"), domainID)...)
 }

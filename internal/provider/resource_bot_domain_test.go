@@ -116,7 +116,7 @@ func TestAccBotDomain_lifecycle(t *testing.T) {
 		},
 		resource.TestStep{
 			// Another bot is another registration too.
-			Config: env.provider() + domainConfig(allDomains, a("  allow_to_selected_member = true"), b(testDomain3)) + botConfig("y", `bot_name = "Other bot"`) + `
+			Config: env.provider() + domainConfig(allDomains, a("  allow_to_selected_member = true"), b(testDomain3)) + botConfig("y", `bot_name = "tf-acc-Other bot"`) + `
 resource "lineworks_bot_domain" "y" {
   bot_id    = lineworks_bot.x.bot_id
   domain_id = ` + fmt.Sprint(testDomain2) + `
@@ -124,7 +124,7 @@ resource "lineworks_bot_domain" "y" {
 			Check: resource.TestCheckResourceAttrPair("lineworks_bot_domain.y", "bot_id", "lineworks_bot.x", "bot_id"),
 		},
 		resource.TestStep{
-			Config: env.provider() + domainConfig(allDomains, a("  allow_to_selected_member = true"), b(testDomain3)) + botConfig("y", `bot_name = "Other bot"`) + `
+			Config: env.provider() + domainConfig(allDomains, a("  allow_to_selected_member = true"), b(testDomain3)) + botConfig("y", `bot_name = "tf-acc-Other bot"`) + `
 resource "lineworks_bot_domain" "y" {
   bot_id    = lineworks_bot.y.bot_id
   domain_id = ` + fmt.Sprint(testDomain2) + `

@@ -166,7 +166,7 @@ func TestAccBotSecret_lifecycle(t *testing.T) {
 		},
 		acc.TestStep{
 			// Another bot: a secret issued for that bot instead.
-			Config: env.provider() + botConfig("y", `bot_name = "Other bot"`) + strings.Replace(secretConfig("2"), "bot_id = lineworks_bot.x.bot_id\n  rotation_triggers", "bot_id = lineworks_bot.y.bot_id\n  rotation_triggers", 1),
+			Config: env.provider() + botConfig("y", `bot_name = "tf-acc-Other bot"`) + strings.Replace(secretConfig("2"), "bot_id = lineworks_bot.x.bot_id\n  rotation_triggers", "bot_id = lineworks_bot.y.bot_id\n  rotation_triggers", 1),
 			ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 			}},

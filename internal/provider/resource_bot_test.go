@@ -23,14 +23,16 @@ import (
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
-// Domains of the emulated tenant the bot tests use, beside the default one.
-const (
+// Domains of the emulated tenant the bot tests use, beside the default one
+// (a real tenant's: acc_tenant_test.go).
+var (
 	testDomain  = lineworkstest.DefaultDomainID
 	testDomain2 = lineworkstest.DefaultDomainID + 1
 	testDomain3 = lineworkstest.DefaultDomainID + 2
 )
 
-// Users of the emulated tenant: three administrators and three subadministrators.
+// Users of the emulated tenant: three administrators and three
+// subadministrators (a real tenant's: acc_tenant_test.go).
 var (
 	testAdmin  = lineworkstest.DefaultUsers[0]
 	testUsers  = []string{testAdmin, "sato@example.com", "suzuki@example.com"}
@@ -106,7 +108,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 	const addr = "lineworks_bot.x"
 	var id int64
 	full := botConfig("x",
-		`bot_name = "Expense bot"`,
+		`bot_name = "tf-acc-Expense bot"`,
 		`description = "`+fullDescription+`"`,
 		`photo_url = "https://example.com/bot.png"`,
 		`administrators = `+hclList(testUsers),
@@ -123,7 +125,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 		`i18n_photo_urls = { ko_KR = "https://example.com/ko.png" }`,
 	)
 	changed := botConfig("x",
-		`bot_name = "Expense bot 2"`,
+		`bot_name = "tf-acc-Expense bot 2"`,
 		`description = "Files expense reports"`,
 		`photo_url = "https://example.com/bot2.png"`,
 		`administrators = `+hclList(testUsers[:1]),
@@ -141,7 +143,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 	)
 	descriptionOnly := strings.Replace(changed, `"Files expense reports"`, `"Files and checks expense reports"`, 1)
 	removed := botConfig("x",
-		`bot_name = "Expense bot 2"`,
+		`bot_name = "tf-acc-Expense bot 2"`,
 		`description = "Files and checks expense reports"`,
 		`photo_url = "https://example.com/bot2.png"`,
 		`administrators = `+hclList(testUsers[:1]),
@@ -149,7 +151,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 		`default_rich_menu_id = "40002"`,
 	)
 	allDomainsAgain := botConfig("x",
-		`bot_name = "Expense bot 2"`,
+		`bot_name = "tf-acc-Expense bot 2"`,
 		`description = "Files and checks expense reports"`,
 		`photo_url = "https://example.com/bot2.png"`,
 		`administrators = `+hclList(testUsers[:1]),
@@ -160,7 +162,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 		resource.TestStep{
 			Config: env.provider() + full,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("bot_name"), knownvalue.StringExact("Expense bot")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("bot_name"), knownvalue.StringExact("tf-acc-Expense bot")),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact(fullDescription)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("administrators"), knownvalue.SetExact(stringChecks(testUsers))),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("subadministrators"), knownvalue.SetExact(stringChecks(testSubs))),
@@ -178,7 +180,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 					return err
 				}
 				want := lineworkstest.Bot{
-					BotID: id, BotName: "Expense bot", Description: fullDescription, PhotoURL: "https://example.com/bot.png",
+					BotID: id, BotName: "tf-acc-Expense bot", Description: fullDescription, PhotoURL: "https://example.com/bot.png",
 					Administrators: sorted(testUsers), Subadministrators: sorted(testSubs), AllowDomains: []int64{testDomain, testDomain2},
 					EnableCallback: true, CallbackURL: "https://bots.example.com/callback", CallbackEvents: []string{"image", "text"},
 					ChannelEvents: []string{"join", "message"}, EnableGroupJoin: true, DefaultRichmenuID: "40001",
@@ -209,13 +211,13 @@ func TestAccBot_lifecycle(t *testing.T) {
 		},
 		resource.TestStep{
 			// Every attribute changes, in place, in one PATCH.
-			PreConfig:         env.emu.Requests.Reset,
+			PreConfig:         env.resetRequests,
 			Config:            env.provider() + changed,
 			ConfigPlanChecks:  updateInPlace,
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("bot_id"), knownvalue.StringFunc(func(v string) error { return sameID(v, id) }))},
 			Check: resource.ComposeTestCheckFunc(
 				env.expectPatch(&id, map[string]string{
-					"botName":           `"Expense bot 2"`,
+					"botName":           `"tf-acc-Expense bot 2"`,
 					"description":       `"Files expense reports"`,
 					"photoUrl":          `"https://example.com/bot2.png"`,
 					"administrators":    fmt.Sprintf("[%q]", testUsers[0]),
@@ -237,7 +239,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 						return err
 					}
 					want := lineworkstest.Bot{
-						BotID: id, BotName: "Expense bot 2", Description: "Files expense reports", PhotoURL: "https://example.com/bot2.png",
+						BotID: id, BotName: "tf-acc-Expense bot 2", Description: "Files expense reports", PhotoURL: "https://example.com/bot2.png",
 						Administrators: testUsers[:1], Subadministrators: testSubs[2:], AllowDomains: []int64{testDomain},
 						CallbackURL: "https://bots.example.com/callback2", CallbackEvents: []string{"text"}, ChannelEvents: []string{"message"},
 						DefaultRichmenuID: "40002",
@@ -249,7 +251,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 		},
 		resource.TestStep{
 			// One attribute: one field in the PATCH.
-			PreConfig:        env.emu.Requests.Reset,
+			PreConfig:        env.resetRequests,
 			Config:           env.provider() + descriptionOnly,
 			ConfigPlanChecks: updateInPlace,
 			Check:            env.expectPatch(&id, map[string]string{"description": `"Files and checks expense reports"`}),
@@ -257,7 +259,7 @@ func TestAccBot_lifecycle(t *testing.T) {
 		resource.TestStep{
 			// Removing optional arguments clears them; channel_events, left
 			// out, keeps what the bot has.
-			PreConfig:        env.emu.Requests.Reset,
+			PreConfig:        env.resetRequests,
 			Config:           env.provider() + removed,
 			ConfigPlanChecks: updateInPlace,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -288,16 +290,17 @@ func TestAccBot_lifecycle(t *testing.T) {
 			),
 		},
 		resource.TestStep{
-			// Back to every domain, and no default rich menu: a PATCH cannot
-			// say that, so the whole bot is PUT.
-			PreConfig:        env.emu.Requests.Reset,
+			// Back to every domain: a PATCH cannot say that, so the whole bot
+			// is PUT. default_rich_menu_id left out is no longer managed here
+			// (lineworks_bot_default_rich_menu may manage it): the PUT keeps it.
+			PreConfig:        env.resetRequests,
 			Config:           env.provider() + allDomainsAgain,
 			ConfigPlanChecks: updateInPlace,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("allow_domains"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_rich_menu_id"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_rich_menu_id"), knownvalue.StringExact("40002")),
 			},
-			Check: func(*terraform.State) error {
+			Check: env.onEmulator(func(*terraform.State) error {
 				if n := len(env.botRequests("PATCH", id)); n != 0 {
 					return fmt.Errorf("%d PATCHes, want none", n)
 				}
@@ -319,11 +322,11 @@ func TestAccBot_lifecycle(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if b.AllowDomains != nil || b.DefaultRichmenuID != "" {
+				if b.AllowDomains != nil || b.DefaultRichmenuID != "40002" {
 					return fmt.Errorf("allowDomains %v, defaultRichmenuId %q after the PUT", b.AllowDomains, b.DefaultRichmenuID)
 				}
 				return nil
-			},
+			}, "the requests sent"),
 		},
 	)
 }
@@ -467,16 +470,14 @@ resource "lineworks_bot_secret" "x" {
 // the error names the scope to add.
 func TestAccBot_scopes(t *testing.T) {
 	env := newBotEnv(t)
-	b, err := env.client(t).CreateBot(t.Context(), lineworks.BotSettings{BotName: "Existing", Description: "Made elsewhere", PhotoURL: "https://example.com/e.png", Administrators: []string{testAdmin}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env.needsScopes(t, "bot.read")
+	b := env.createBot(t, lineworks.BotSettings{BotName: "tf-acc-Existing", Description: "Made elsewhere", PhotoURL: "https://example.com/e.png", Administrators: []string{testAdmin}})
 	readOnly := env.provider(`  scopes = ["bot.read"]`)
 	env.test(t,
 		resource.TestStep{
 			Config: readOnly + fmt.Sprintf(`data "lineworks_bot" "x" { bot_id = "%d" }`, b.BotID),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.lineworks_bot.x", tfjsonpath.New("bot_name"), knownvalue.StringExact("Existing")),
+				statecheck.ExpectKnownValue("data.lineworks_bot.x", tfjsonpath.New("bot_name"), knownvalue.StringExact("tf-acc-Existing")),
 			},
 		},
 		resource.TestStep{

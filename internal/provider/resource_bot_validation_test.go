@@ -100,7 +100,7 @@ data "lineworks_bot" "x" {
 // attrs replaces the argument of the same name or adds one.
 func botConfig(name string, attrs ...string) string {
 	args := map[string]string{
-		"bot_name":       `"Expense bot"`,
+		"bot_name":       `"tf-acc-Expense bot"`,
 		"description":    `"Files expense reports"`,
 		"photo_url":      `"https://example.com/bot.png"`,
 		"administrators": fmt.Sprintf("[%q]", testAdmin),

@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -77,8 +78,18 @@ func run(ctx context.Context, provider, config, workdir string) error {
 				CallbackURL string `json:"callback_url"`
 				DomainID    int64  `json:"domain_id"`
 				Visible     bool   `json:"visible"`
+				Member      string `json:"member"`
 			} `json:"value"`
 		} `json:"bot"`
+		RichMenu struct {
+			Value struct {
+				RichMenuID  string `json:"rich_menu_id"`
+				Name        string `json:"name"`
+				Areas       int    `json:"areas"`
+				ImageSHA256 string `json:"image_sha256"`
+				Default     string `json:"default"`
+			} `json:"value"`
+		} `json:"rich_menu"`
 		SampleCallback struct {
 			Value string `json:"value"`
 		} `json:"sample_callback"`
@@ -135,6 +146,10 @@ func run(ctx context.Context, provider, config, workdir string) error {
 	secret := emu.Bots.Secret(botID)
 	fmt.Printf("  bot            %s %q, callbacks to %s\n", b.BotID, b.BotName, b.CallbackURL)
 	fmt.Printf("                 registered in domain %d (visible: %v)\n", b.DomainID, b.Visible)
+	if err := printMenuAndMembers(emu, botID, b.DomainID, b.Member, outputs.RichMenu.Value.RichMenuID, outputs.RichMenu.Value.Name,
+		outputs.RichMenu.Value.Areas, outputs.RichMenu.Value.ImageSHA256, outputs.RichMenu.Value.Default); err != nil {
+		return err
+	}
 	fmt.Printf("  bot secret     issued (%d characters); in the state as a sensitive value\n", len(secret))
 	fmt.Printf("  callback       sample body %s\n", outputs.SampleCallback.Value)
 	fmt.Printf("                 X-WORKS-Signature %s (provider::lineworks::callback_signature)\n", outputs.SampleCallbackSignature.Value)
@@ -147,7 +162,8 @@ func run(ctx context.Context, provider, config, workdir string) error {
 	fmt.Printf("\nWhat the emulated LINE WORKS saw:\n")
 	fmt.Printf("  token requests %d (one per phase that opened the ephemeral token: plan and apply)\n", emu.Requests.Count(lineworkstest.HostAuth, "/oauth2/v2.0/token"))
 	fmt.Printf("  attachment API %d request(s), answered 302 to the storage host\n", emu.Requests.Count(lineworkstest.HostAPI, "/v1.0/bots/"+devenv.BotID+"/attachments/"))
-	fmt.Printf("  storage host   %d download(s), each with the bearer token\n", emu.Requests.Count(lineworkstest.HostStorage, ""))
+	downloads, uploads := storageCalls(emu.Requests.All())
+	fmt.Printf("  storage host   %d download(s) and %d upload(s) (the rich menu's image), each with the bearer token\n", downloads, uploads)
 	fmt.Printf("  bot API        %s\n", botCalls(emu.Requests.All()))
 	fmt.Printf("                 %d overlapping calls on one bot refused (the provider serializes them)\n", emu.Bots.ConflictCount())
 
@@ -160,11 +176,52 @@ func run(ctx context.Context, provider, config, workdir string) error {
 	}
 	fmt.Printf("\nWhat the emulated LINE WORKS saw:\n")
 	fmt.Printf("  bot API        %s\n", botCalls(emu.Requests.All()))
-	fmt.Printf("  left behind    %d bot(s)\n", len(emu.Bots.List()))
+	fmt.Printf("  left behind    %d bot(s), %d rich menu(s)\n", len(emu.Bots.List()), len(emu.Menus.RichMenus(botID)))
 	if n := len(emu.Bots.List()); n != 0 {
 		return fmt.Errorf("%d bots left after terraform destroy", n)
 	}
 	return nil
+}
+
+// printMenuAndMembers prints the bot's rich menu and members as Terraform
+// and the emulator see them, and fails when they disagree.
+func printMenuAndMembers(emu *lineworkstest.Server, botID, domainID int64, member, menuID, name string, areas int, sum, def string) error {
+	img, ok := emu.Menus.RichMenuImage(botID, menuID)
+	if !ok {
+		return fmt.Errorf("rich menu %s has no image at the emulator", menuID)
+	}
+	up, ok := emu.Storage.Upload(strconv.FormatInt(botID, 10), img.FileID)
+	if !ok {
+		return fmt.Errorf("the image %s of rich menu %s was never uploaded", img.FileID, menuID)
+	}
+	got := sha256.Sum256(up.Content)
+	if hex.EncodeToString(got[:]) != sum {
+		return fmt.Errorf("rich menu %s shows an image whose sha256 is not image_sha256 %s", menuID, sum)
+	}
+	bot, _ := emu.Bots.Get(botID)
+	fmt.Printf("  rich menu      %s %q, %d areas, the bot's default: %v\n", menuID, name, areas, def == menuID && bot.DefaultRichmenuID == menuID)
+	fmt.Printf("                 image %s (%s, %d bytes, generated at demo time), sha256 %s\n", img.FileID, up.ContentType, len(up.Content), sum)
+	members := emu.Menus.DomainMembers(botID, domainID)
+	fmt.Printf("  members        only %s may use the bot in domain %d (LINE WORKS lists %v)\n", member, domainID, members)
+	if len(members) != 1 {
+		return fmt.Errorf("the bot has %d members in domain %d, want 1", len(members), domainID)
+	}
+	return nil
+}
+
+// storageCalls counts the downloads (GET) and uploads (POST) the storage
+// host received.
+func storageCalls(reqs []lineworkstest.Request) (downloads, uploads int) {
+	for _, r := range reqs {
+		switch {
+		case r.Host != lineworkstest.HostStorage:
+		case r.Method == http.MethodGet:
+			downloads++
+		case r.Method == http.MethodPost:
+			uploads++
+		}
+	}
+	return downloads, uploads
 }
 
 // botCalls summarizes the requests to the bot management API, such as
@@ -184,6 +241,10 @@ func botCalls(reqs []lineworkstest.Request) string {
 				seg[i] = "{botId}"
 			case i == 3 && seg[2] == "domains":
 				seg[i] = "{domainId}"
+			case i == 3 && seg[2] == "richmenus" && seg[i] != "default" && seg[i] != "users":
+				seg[i] = "{richmenuId}"
+			case i == 5 && seg[4] == "members":
+				seg[i] = "{userId}"
 			}
 		}
 		k := r.Method + " /bots" + strings.Join(seg, "/")

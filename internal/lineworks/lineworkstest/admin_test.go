@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
@@ -148,7 +149,16 @@ func TestAdminSettingsAndState(t *testing.T) {
 	if mustJSON(t, s.Forms.Get()) != mustJSON(t, lineworkstest.AllAnswerForms()) || s.Faults.RateLimit() != 60 {
 		t.Errorf("settings not applied: %+v %d", s.Forms.Get(), s.Faults.RateLimit())
 	}
-	for _, bad := range []string{`{"answer_forms":{"create_answer":"partial"},"rate_limit_per_minute":5}`, `{"faults":{"unavailable":1.5}}`, `{"rate_limit":5}`} {
+	if st := admin(t, s, http.MethodPut, "/_emulator/settings", `{"rate_limit_per_minute":20,"rate_limit_window_ms":3000,"read_latency_ms":50,"mutation_hold_ms":150}`, &settings); st != http.StatusOK ||
+		*settings.RateLimitPerMinute != 20 || *settings.RateLimitWindowMillis != 3000 || *settings.ReadLatencyMillis != 50 || *settings.MutationHoldMillis != 150 {
+		t.Fatalf("PUT limit window and latencies: %d %+v", st, settings)
+	}
+	if s.Faults.RateLimit() != 20 || s.Faults.RateLimitWindow() != 3*time.Second || s.Faults.ReadLatency() != 50*time.Millisecond {
+		t.Errorf("limit window and latencies not applied: %d per %s, reads %s", s.Faults.RateLimit(), s.Faults.RateLimitWindow(), s.Faults.ReadLatency())
+	}
+	admin(t, s, http.MethodPut, "/_emulator/settings", `{"rate_limit_per_minute":60,"rate_limit_window_ms":60000,"read_latency_ms":0}`, nil)
+	for _, bad := range []string{`{"answer_forms":{"create_answer":"partial"},"rate_limit_per_minute":5}`, `{"faults":{"unavailable":1.5}}`, `{"rate_limit":5}`,
+		`{"rate_limit_window_ms":500}`, `{"read_latency_ms":-1}`, `{"answer_forms":{"budget_headers":"sometimes"}}`} {
 		if st := admin(t, s, http.MethodPut, "/_emulator/settings", bad, nil); st != http.StatusBadRequest {
 			t.Errorf("%s: %d", bad, st)
 		}

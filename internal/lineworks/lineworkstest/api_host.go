@@ -11,7 +11,7 @@ import (
 
 // apiHost serves the API host (www.worksapis.com). Every path goes through
 // the same preamble, as on the service: injected faults and the rate limit,
-// then the bearer token. Beyond it, the routes the components mounted; any
+// the read latency, then the bearer token. Beyond it, the routes the components mounted; any
 // other path is the same 404 a missing bot gets.
 type apiHost struct {
 	faults *FaultInjector
@@ -23,6 +23,7 @@ func (h *apiHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.faults.inject(w, r, HostAPI) || h.faults.limitRate(w, r) {
 		return
 	}
+	h.faults.delayRead(r)
 	h.auth.expireIfScheduled()
 	t, st := h.auth.authenticate(r)
 	switch st {

@@ -17,29 +17,36 @@ const (
 	RateLimitFree     = 60  // the Free plan
 )
 
-// FaultInjector is what makes the emulator a busy service: the per-minute
-// rate limit of the API host, 429s forced on the next requests, and faults
-// injected into a share of requests to the API and storage hosts. Reach it
-// as Server.Faults.
+// FaultInjector is what makes the emulator a busy service: the per-API
+// rate limit of the API host, 429s forced on the next requests, faults
+// injected into a share of requests to the API and storage hosts, and the
+// time each read takes. Reach it as Server.Faults.
 type FaultInjector struct {
-	mu    sync.Mutex
-	clock *clock
+	mu     sync.Mutex
+	clock  *clock
+	forms  *Forms
+	closed <-chan struct{}
 
 	limiter        rateLimiter
 	rateLimitN     int
 	rateLimitReset int
 	faults         faultInjector
+	readLatency    time.Duration
 }
 
-func newFaultInjector(c *clock) *FaultInjector {
-	return &FaultInjector{clock: c, limiter: rateLimiter{limit: RateLimitStandard, windows: make(map[string]*rateWindow)}}
+func newFaultInjector(c *clock, forms *Forms, closed <-chan struct{}) *FaultInjector {
+	return &FaultInjector{clock: c, forms: forms, closed: closed,
+		limiter: rateLimiter{limit: RateLimitStandard, window: time.Minute, windows: make(map[string]*rateWindow)}}
 }
 
-// rateLimiter counts API requests in one-minute windows. Each API is limited
-// on its own; an "API" here is a method and a path with its IDs taken out
-// (inferred: the docs do not say how APIs are told apart).
+// rateLimiter counts API requests in fixed windows, each beginning with the
+// first request after the last one ended (inferred: the docs say "per
+// minute" and give the seconds to the reset, not where a window begins).
+// Each API is limited on its own; an "API" here is a method and a path with
+// its IDs taken out (inferred: the docs do not say how APIs are told apart).
 type rateLimiter struct {
 	limit   int
+	window  time.Duration
 	windows map[string]*rateWindow
 }
 
@@ -52,17 +59,72 @@ type rateWindow struct {
 // answering 429: RateLimitStandard (the default), RateLimitFree, or any
 // other number; 0 or less turns the limit off.
 func (fi *FaultInjector) SetRateLimit(perMinute int) {
+	fi.SetRateLimitWindow(perMinute, time.Minute)
+}
+
+// SetRateLimitWindow sets how many requests each API accepts in a window
+// of the given length before answering 429, such as 20 per 3 s: the
+// service's limit scaled down so that a test meets it in seconds. 0 or less
+// turns the limit off; a window of 0 or less is a minute. Counting starts
+// afresh.
+func (fi *FaultInjector) SetRateLimitWindow(limit int, window time.Duration) {
+	if window <= 0 {
+		window = time.Minute
+	}
 	fi.mu.Lock()
-	fi.limiter.limit = perMinute
+	fi.limiter.limit = limit
+	fi.limiter.window = window
 	fi.limiter.windows = make(map[string]*rateWindow)
 	fi.mu.Unlock()
 }
 
-// RateLimit returns the per-minute limit in effect, 0 when off.
+// RateLimit returns the limit in effect per window, 0 when off.
 func (fi *FaultInjector) RateLimit() int {
 	fi.mu.Lock()
 	defer fi.mu.Unlock()
 	return max(fi.limiter.limit, 0)
+}
+
+// RateLimitWindow returns the length of the rate limit's window.
+func (fi *FaultInjector) RateLimitWindow() time.Duration {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.limiter.window
+}
+
+// SetReadLatency makes every GET (and HEAD) of the API host take d longer,
+// after the rate limit counted it, as a busy service's reads do. Mutations
+// take Bots.SetMutationHold's time. 0 (the default) adds nothing.
+func (fi *FaultInjector) SetReadLatency(d time.Duration) {
+	fi.mu.Lock()
+	fi.readLatency = max(d, 0)
+	fi.mu.Unlock()
+}
+
+// ReadLatency returns what SetReadLatency set.
+func (fi *FaultInjector) ReadLatency() time.Duration {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.readLatency
+}
+
+// delayRead holds a read for the read latency, or until the client goes
+// away or the server closes.
+func (fi *FaultInjector) delayRead(r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return
+	}
+	d := fi.ReadLatency()
+	if d <= 0 {
+		return
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-r.Context().Done():
+	case <-fi.closed:
+	}
 }
 
 // RateLimitNext makes the next n API (www) requests answer 429
@@ -88,9 +150,12 @@ func apiKey(r *http.Request) string {
 }
 
 // limitRate answers 429 when RateLimitNext asked for it or the request is over
-// its API's per-minute limit, and reports whether it did.
+// its API's limit, and reports whether it did. A request within the limit
+// gets the budget headers (under BudgetEveryAnswer and BudgetSsed), as
+// the service's every answer of a rate-limited API does.
 func (fi *FaultInjector) limitRate(w http.ResponseWriter, r *http.Request) bool {
 	now := fi.clock.now()
+	form := fi.forms.Get().BudgetHeaders
 	fi.mu.Lock()
 	limit := fi.limiter.limit
 	var used, reset int
@@ -101,22 +166,27 @@ func (fi *FaultInjector) limitRate(w http.ResponseWriter, r *http.Request) bool 
 	case limit > 0:
 		key := apiKey(r)
 		win := fi.limiter.windows[key]
-		if win == nil || !now.Before(win.start.Add(time.Minute)) {
+		if win == nil || !now.Before(win.start.Add(fi.limiter.window)) {
 			win = &rateWindow{start: now}
 			fi.limiter.windows[key] = win
 		}
 		win.used++ // refused requests count too (inferred)
-		if win.used <= limit {
+		used = win.used
+		// Whole seconds, rounded up, as the docs give it.
+		reset = int(math.Ceil(win.start.Add(fi.limiter.window).Sub(now).Seconds()))
+		if used <= limit {
 			fi.mu.Unlock()
+			if form != BudgetRefusalsOnly {
+				budgetHeaders(w, form, limit, used, reset)
+			}
 			return false
 		}
-		used, reset = win.used, int(math.Ceil(win.start.Add(time.Minute).Sub(now).Seconds()))
 	default:
 		fi.mu.Unlock()
 		return false
 	}
 	fi.mu.Unlock()
-	tooManyRequests(w, reportedLimit(limit), used, reset)
+	tooManyRequests(w, form, reportedLimit(limit), used, reset)
 	return true
 }
 
@@ -131,14 +201,24 @@ func reportedLimit(limit int) int {
 
 // tooManyRequests writes the documented 429: the rateLimit headers and no
 // Retry-After, which the docs never mention.
-func tooManyRequests(w http.ResponseWriter, limit, used, reset int) {
+func tooManyRequests(w http.ResponseWriter, form BudgetHeadersAnswer, limit, used, reset int) {
+	budgetHeaders(w, form, limit, used, reset)
+	apiError(w, http.StatusTooManyRequests, "TOO_MANY_REQUESTS", "API rate limit exceeded")
+}
+
+// budgetHeaders writes the rateLimit headers: the limit, what remains of it
+// and how many were used in this window, and the seconds until it resets.
+func budgetHeaders(w http.ResponseWriter, form BudgetHeadersAnswer, limit, used, reset int) {
 	// Spelled as in the docs; header names are case-insensitive anyway.
 	h := w.Header()
 	h["rateLimit-limit"] = []string{strconv.Itoa(limit)}
 	h["rateLimit-remaining"] = []string{strconv.Itoa(max(limit-used, 0))}
 	h["rateLimit-reset"] = []string{strconv.Itoa(max(reset, 0))}
-	h["rateLimit-used"] = []string{strconv.Itoa(used)}
-	apiError(w, http.StatusTooManyRequests, "TOO_MANY_REQUESTS", "API rate limit exceeded")
+	usedName := "rateLimit-used"
+	if form == BudgetSsed {
+		usedName = "rateLimit-ssed" // as the English page spells it
+	}
+	h[usedName] = []string{strconv.Itoa(used)}
 }
 
 // Faults describes the failures of a busy service, injected into a share of
@@ -226,7 +306,7 @@ func (fi *FaultInjector) inject(w http.ResponseWriter, r *http.Request, host str
 
 	switch status {
 	case http.StatusTooManyRequests:
-		tooManyRequests(w, reportedLimit(limit), reportedLimit(limit), reset)
+		tooManyRequests(w, fi.forms.Get().BudgetHeaders, reportedLimit(limit), reportedLimit(limit), reset)
 	case http.StatusServiceUnavailable:
 		body := map[string]string{"code": "SERVICE_UNAVAILABLE", "description": "The service is temporarily unavailable."} // inferred
 		if host == HostStorage {

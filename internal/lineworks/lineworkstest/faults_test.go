@@ -19,7 +19,7 @@ func TestRateLimit(t *testing.T) {
 	for range 2 {
 		r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
 		wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
-		wantRateLimitHeaders(t, r, "240", "0", "7", "240")
+		wantRateLimitHeaders(t, r, "240", "7", "240")
 	}
 	// Rate limiting is for the API host only.
 	s.Faults.RateLimitNext(1, 7)
@@ -33,9 +33,19 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
-func wantRateLimitHeaders(t *testing.T, r reply, limit, remaining, reset, used string) {
+// steppedClock sets the emulator's clock to fixedNow, moved on only by the
+// function it returns.
+func steppedClock(s *lineworkstest.Server) (advance func(time.Duration)) {
+	now := fixedNow
+	var mu sync.Mutex
+	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	return func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+}
+
+// wantRateLimitHeaders checks a 429: nothing remains of the limit.
+func wantRateLimitHeaders(t *testing.T, r reply, limit, reset, used string) {
 	t.Helper()
-	for k, v := range map[string]string{"rateLimit-limit": limit, "rateLimit-remaining": remaining, "rateLimit-reset": reset, "rateLimit-used": used} {
+	for k, v := range map[string]string{"rateLimit-limit": limit, "rateLimit-remaining": "0", "rateLimit-reset": reset, "rateLimit-used": used} {
 		if got := r.header.Get(k); got != v {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
@@ -53,10 +63,7 @@ func wantRateLimitHeaders(t *testing.T, r reply, limit, remaining, reset, used s
 // emulator's clock; the Free plan allows 60.
 func TestRateLimitPerMinute(t *testing.T) {
 	s := newServer(t)
-	now := fixedNow
-	var mu sync.Mutex
-	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	advance := steppedClock(s)
 	s.Storage.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
 	s.Storage.AddAttachment(botID, "jp1.2", lineworkstest.Attachment{Content: []byte("y")})
 	access := s.Auth.IssueAccessToken(clientID)
@@ -72,7 +79,7 @@ func TestRateLimitPerMinute(t *testing.T) {
 	advance(45 * time.Second)
 	r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
 	wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
-	wantRateLimitHeaders(t, r, "60", "0", "15", "61")
+	wantRateLimitHeaders(t, r, "60", "15", "61")
 
 	// Another API has its own count.
 	if r := get(t, noRedirect, s.APIURL()+"/bots/"+botID+"/attachments", access); r.status == 429 {
@@ -89,6 +96,98 @@ func TestRateLimitPerMinute(t *testing.T) {
 			t.Fatalf("without a limit: %d", r.status)
 		}
 	}
+}
+
+// A limit scaled down to a window of seconds counts the same way, and every
+// answer of a limited API carries its budget (the documented form), spelt
+// as the form in effect says; refused requests count too.
+func TestRateLimitWindowAndBudgetHeaders(t *testing.T) {
+	s := newServer(t)
+	advance := steppedClock(s)
+	s.Storage.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
+	access := s.Auth.IssueAccessToken(clientID)
+	s.Faults.SetRateLimitWindow(3, 2*time.Second)
+	if s.Faults.RateLimit() != 3 || s.Faults.RateLimitWindow() != 2*time.Second {
+		t.Fatalf("limit %d per %s", s.Faults.RateLimit(), s.Faults.RateLimitWindow())
+	}
+
+	for i, want := range []struct{ remaining, reset, used string }{{"2", "2", "1"}, {"1", "2", "2"}, {"0", "1", "3"}} {
+		r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
+		if r.status != 302 {
+			t.Fatalf("request %d: %d %s", i+1, r.status, r.raw)
+		}
+		for k, v := range map[string]string{"rateLimit-limit": "3", "rateLimit-remaining": want.remaining, "rateLimit-reset": want.reset, "rateLimit-used": want.used} {
+			if got := r.header.Get(k); got != v {
+				t.Errorf("request %d: %s = %q, want %q", i+1, k, got, v)
+			}
+		}
+		advance(600 * time.Millisecond) // the reset rounds up: 2 s, 1.4 → 2, 0.8 → 1
+	}
+	r := get(t, noRedirect, attachmentURL(s, botID, fileID), access)
+	wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
+	wantRateLimitHeaders(t, r, "3", "1", "4")
+	advance(200 * time.Millisecond) // the window began 2 s ago
+	if r := get(t, noRedirect, attachmentURL(s, botID, fileID), access); r.status != 302 || r.header.Get("rateLimit-remaining") != "2" {
+		t.Fatalf("a new window: %d, remaining %q", r.status, r.header.Get("rateLimit-remaining"))
+	}
+
+	setForms(t, s, lineworkstest.AnswerForms{BudgetHeaders: lineworkstest.BudgetSsed})
+	r = get(t, noRedirect, attachmentURL(s, botID, fileID), access)
+	if r.header.Get("rateLimit-ssed") != "2" || r.header.Get("rateLimit-used") != "" || r.header.Get("rateLimit-remaining") != "1" {
+		t.Errorf("ssed form: %v", r.header)
+	}
+	setForms(t, s, lineworkstest.AnswerForms{BudgetHeaders: lineworkstest.BudgetRefusalsOnly})
+	r = get(t, noRedirect, attachmentURL(s, botID, fileID), access)
+	if r.status != 302 || r.header.Get("rateLimit-limit") != "" || r.header.Get("rateLimit-remaining") != "" {
+		t.Errorf("refusals-only form, within the limit: %d %v", r.status, r.header)
+	}
+	r = get(t, noRedirect, attachmentURL(s, botID, fileID), access)
+	wantAPIError(t, r, 429, "TOO_MANY_REQUESTS")
+	wantRateLimitHeaders(t, r, "3", "2", "4")
+
+	// Without a limit there is no budget to announce.
+	s.Faults.SetRateLimit(0)
+	setForms(t, s, lineworkstest.AnswerForms{})
+	if r := get(t, noRedirect, attachmentURL(s, botID, fileID), access); r.header.Get("rateLimit-limit") != "" {
+		t.Errorf("no limit, yet %v", r.header)
+	}
+}
+
+// Reads take the read latency, after the rate limit counted them;
+// mutations do not (they take the mutation hold).
+func TestReadLatency(t *testing.T) {
+	s := newServer(t)
+	s.Storage.AddAttachment(botID, fileID, lineworkstest.Attachment{Content: []byte("x")})
+	access := s.Auth.IssueAccessToken(clientID)
+	s.Faults.SetReadLatency(150 * time.Millisecond)
+	if s.Faults.ReadLatency() != 150*time.Millisecond {
+		t.Fatalf("read latency %s", s.Faults.ReadLatency())
+	}
+	start := time.Now()
+	if r := get(t, noRedirect, attachmentURL(s, botID, fileID), access); r.status != 302 {
+		t.Fatalf("read: %d", r.status)
+	}
+	if took := time.Since(start); took < 150*time.Millisecond {
+		t.Errorf("a read took %s, less than the latency", took)
+	}
+	s.Faults.SetReadLatency(time.Hour)
+	s.Bots.SetMutationHold(0)
+	start = time.Now()
+	req := newGet(s.APIURL()+"/bots/"+botID+"/secret", access)
+	req.Method = "POST"
+	do(t, noRedirect, req)
+	if took := time.Since(start); took > 30*time.Minute {
+		t.Errorf("a mutation waited for the read latency: %s", took)
+	}
+	// Closing the server releases a held read.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = fetch(noRedirect, newGet(attachmentURL(s, botID, fileID), access))
+	}()
+	waitFor(t, "the read to arrive", func() bool { return s.Requests.Count(lineworkstest.HostAPI, "") > 2 })
+	s.Close()
+	<-done
 }
 
 // Faults are injected where the seed says, the same in every run, never on
@@ -109,7 +208,7 @@ func TestInjectFaults(t *testing.T) {
 				inARow = 0
 			case 429:
 				inARow++
-				wantRateLimitHeaders(t, r, "240", "0", "2", "240")
+				wantRateLimitHeaders(t, r, "240", "2", "240")
 			case 503:
 				inARow++
 				wantAPIError(t, r, 503, "SERVICE_UNAVAILABLE")

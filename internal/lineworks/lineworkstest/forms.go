@@ -26,6 +26,8 @@ type (
 	AllDomainsAnswer string
 	// CursorAnswer is how the last page of a list shows nextCursor.
 	CursorAnswer string
+	// BudgetHeadersAnswer is which answers carry the rate limit's budget.
+	BudgetHeadersAnswer string
 )
 
 const (
@@ -48,6 +50,10 @@ const (
 	CursorNull   CursorAnswer = "null"   // "nextCursor": null
 	CursorEmpty  CursorAnswer = "empty"  // "nextCursor": ""
 	CursorAbsent CursorAnswer = "absent" // no nextCursor
+
+	BudgetEveryAnswer  BudgetHeadersAnswer = "every_answer"  // rateLimit-limit, -remaining, -reset and -used on every answer of a limited API
+	BudgetSsed         BudgetHeadersAnswer = "ssed"          // the same, the used count spelt rateLimit-ssed, as the English page does
+	BudgetRefusalsOnly BudgetHeadersAnswer = "refusals_only" // the headers on a 429 only
 )
 
 // DocumentedChannelEvents is the default of channelEvents the bot-create
@@ -74,7 +80,9 @@ type AnswerForms struct {
 	// bot (default), or 204 with no body.
 	WriteAnswer WriteAnswer `json:"write_answer,omitempty"`
 	// Administrators: administrators and subadministrators come back as
-	// sent (default), or as user IDs where a login e-mail was sent.
+	// sent (default), or as user IDs where a login e-mail was sent. The
+	// same goes for the members of a bot's domain registration and the users
+	// of per-user rich menus, which are then stored by ID.
 	Administrators UsersAnswer `json:"administrators,omitempty"`
 	// PhotoURL: photoUrl and i18nPhotoUrls come back as sent (default), or
 	// rewritten to a gateway URL, stable for the same input.
@@ -89,6 +97,11 @@ type AnswerForms struct {
 	// LastPageCursor: the last page of a list has "nextCursor": null
 	// (default), "", or no nextCursor.
 	LastPageCursor CursorAnswer `json:"last_page_cursor,omitempty"`
+	// BudgetHeaders: the rate limit's headers come with every answer of a
+	// limited API, as the docs say (default); the same with the used count
+	// spelt rateLimit-ssed, as the English page spells it; or only with a
+	// 429.
+	BudgetHeaders BudgetHeadersAnswer `json:"budget_headers,omitempty"`
 	// ChannelEventsDefault is what a bot created or replaced without
 	// channelEvents gets. nil is every event, the emulator's default
 	// (inferred before the docs were checked again); the docs say
@@ -99,7 +112,8 @@ type AnswerForms struct {
 // AllAnswerForms turns every form away from its default at once: 200 with
 // only the bot ID on create, 204 on update, user IDs, rewritten photo URLs,
 // allowDomains [0], 410 for a deleted bot, no nextCursor on the last page,
-// and the documented six channel events.
+// the rate limit's budget on a 429 only, and the documented six channel
+// events.
 func AllAnswerForms() AnswerForms {
 	return AnswerForms{
 		CreateStatus:         200,
@@ -110,6 +124,7 @@ func AllAnswerForms() AnswerForms {
 		AllDomains:           AllDomainsZero,
 		DeletedBotStatus:     410,
 		LastPageCursor:       CursorAbsent,
+		BudgetHeaders:        BudgetRefusalsOnly,
 		ChannelEventsDefault: slices.Clone(DocumentedChannelEvents),
 	}
 }
@@ -140,6 +155,7 @@ func (f AnswerForms) normalized() (AnswerForms, error) {
 	check("all_domains", (*string)(&f.AllDomains), string(AllDomainsAbsent), string(AllDomainsEmpty), string(AllDomainsZero))
 	checkInt("deleted_bot_status", &f.DeletedBotStatus, 404, 410)
 	check("last_page_cursor", (*string)(&f.LastPageCursor), string(CursorNull), string(CursorEmpty), string(CursorAbsent))
+	check("budget_headers", (*string)(&f.BudgetHeaders), string(BudgetEveryAnswer), string(BudgetSsed), string(BudgetRefusalsOnly))
 	if f.ChannelEventsDefault == nil {
 		f.ChannelEventsDefault = slices.Clone(channelEvents)
 	} else if bad := checkNames("channel_events_default", f.ChannelEventsDefault, channelEvents); bad != nil || len(f.ChannelEventsDefault) == 0 {
@@ -217,7 +233,7 @@ func (f *AnswerForms) UnmarshalJSON(raw []byte) error {
 		return err
 	}
 	known := map[string]bool{}
-	for _, name := range []string{"create_status", "create_answer", "write_answer", "administrators", "photo_url", "all_domains", "deleted_bot_status", "last_page_cursor", "channel_events_default"} {
+	for _, name := range []string{"create_status", "create_answer", "write_answer", "administrators", "photo_url", "all_domains", "deleted_bot_status", "last_page_cursor", "budget_headers", "channel_events_default"} {
 		known[name] = true
 	}
 	for k, v := range obj {

@@ -30,8 +30,14 @@ func (h serverMenuHost) botDomain(botID, domainID int64) (registered, limited bo
 	return ok, d.AllowToSelectedMember
 }
 
+// user keeps a user as the request named them, or, where the answer forms
+// give users back as IDs, as the user's ID: a member added by login e-mail
+// is then listed by ID, and a per-user menu set by e-mail is found by ID.
 func (h serverMenuHost) user(id string) (string, bool) {
-	_, ok := h.s.Directory.User(id)
+	u, ok := h.s.Directory.User(id)
+	if ok && h.s.Forms.Get().Administrators == UsersAsIDs {
+		return u.UserID, true
+	}
 	return id, ok
 }
 

@@ -501,6 +501,28 @@ func TestDomainMembers(t *testing.T) {
 	}
 }
 
+// Where the answer forms give users back as IDs, a member added by login
+// e-mail is listed by ID, and is the same member by either name.
+func TestDomainMembersAsUserIDs(t *testing.T) {
+	s, tok, bot := newMenuServer(t)
+	if err := s.Forms.Set(lineworkstest.AnswerForms{Administrators: lineworkstest.UsersAsIDs}); err != nil {
+		t.Fatal(err)
+	}
+	s.Directory.AddUsers("a@example.com")
+	id := lineworkstest.UserIDFor("a@example.com")
+	members := botPath(bot, "domains", "10000001", "members")
+	wantStatus(t, botCall(t, s, http.MethodPost, botPath(bot, "domains", "10000001"), tok, map[string]any{"allowToSelectedMember": true}), http.StatusCreated)
+	wantStatus(t, botCall(t, s, http.MethodPost, members, tok, map[string]any{"userId": "a@example.com"}), http.StatusCreated)
+	if got := rawGet(t, s, members, tok); got != `{"members":["`+id+`"],"responseMetaData":{"nextCursor":null}}` {
+		t.Fatalf("members %s", got)
+	}
+	wantAPIError(t, botCall(t, s, http.MethodPost, members, tok, map[string]any{"userId": id}), http.StatusConflict, "ALREADY_EXIST")
+	wantStatus(t, botCall(t, s, http.MethodDelete, members+"/a@example.com", tok, nil), http.StatusNoContent)
+	if got := s.Menus.DomainMembers(bot, 10000001); len(got) != 0 {
+		t.Fatalf("members %v", got)
+	}
+}
+
 // rawGet returns the body of a GET that must answer 200.
 func rawGet(t *testing.T, s *lineworkstest.Server, path, tok string) string {
 	t.Helper()

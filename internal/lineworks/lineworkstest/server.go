@@ -97,7 +97,7 @@ func Start(o Options) (*Server, error) {
 	s.Legacy = newLegacy(s.Auth)
 	s.Directory = newDirectory()
 	s.Forms = newForms()
-	s.Faults = newFaultInjector(c)
+	s.Faults = newFaultInjector(c, s.Forms, s.closed)
 	s.Bots = newBots(c, s.Directory, s.Forms, s.closed)
 	s.Storage = newStorage(c, s.storageURL, apiURL, s.closed)
 

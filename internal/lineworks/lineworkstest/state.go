@@ -112,10 +112,20 @@ type LegacyConsumerState struct {
 type Settings struct {
 	AnswerForms        *AnswerForms `json:"answer_forms,omitempty"`
 	RateLimitPerMinute *int         `json:"rate_limit_per_minute,omitempty"` // 0: off
-	Faults             *Faults      `json:"faults,omitempty"`                // the zero Faults: off
-	BotLimit           *int         `json:"bot_limit,omitempty"`
-	MutationHoldMillis *int64       `json:"mutation_hold_ms,omitempty"`
-	CreateHoldMillis   *int64       `json:"create_hold_ms,omitempty"` // 0: off
+	// RateLimitWindowMillis is the window RateLimitPerMinute counts in: a
+	// minute (60000), as on the service, unless a test scales it down
+	// ("20 per 3 s").
+	RateLimitWindowMillis *int64  `json:"rate_limit_window_ms,omitempty"`
+	Faults                *Faults `json:"faults,omitempty"` // the zero Faults: off
+	BotLimit              *int    `json:"bot_limit,omitempty"`
+	// MutationHoldMillis is how long each mutating call on a bot takes (and
+	// keeps the bot busy): the mutation latency.
+	MutationHoldMillis *int64 `json:"mutation_hold_ms,omitempty"`
+	// ReadLatencyMillis is how long each read (GET) of the API host takes.
+	ReadLatencyMillis *int64 `json:"read_latency_ms,omitempty"`
+	// CreateHoldMillis is how long each POST /bots waits before the bot is
+	// created (Bots.SetCreateHold); 0 is off.
+	CreateHoldMillis *int64 `json:"create_hold_ms,omitempty"`
 }
 
 // State returns the whole state. Each component is read under its own lock,
@@ -207,6 +217,8 @@ func (s *Server) LoadState(path string) error {
 func (s *Server) settings() Settings {
 	forms := s.Forms.Get()
 	limit := s.Faults.RateLimit()
+	window := s.Faults.RateLimitWindow().Milliseconds()
+	readLatency := s.Faults.ReadLatency().Milliseconds()
 	faults := s.Faults.Injecting()
 	s.Bots.mu.Lock()
 	botLimit := s.Bots.limit
@@ -215,7 +227,8 @@ func (s *Server) settings() Settings {
 	s.Bots.guard.mu.Lock()
 	hold := s.Bots.guard.hold.Milliseconds()
 	s.Bots.guard.mu.Unlock()
-	return Settings{AnswerForms: &forms, RateLimitPerMinute: &limit, Faults: &faults, BotLimit: &botLimit, MutationHoldMillis: &hold, CreateHoldMillis: &createHold}
+	return Settings{AnswerForms: &forms, RateLimitPerMinute: &limit, RateLimitWindowMillis: &window, Faults: &faults,
+		BotLimit: &botLimit, MutationHoldMillis: &hold, ReadLatencyMillis: &readLatency, CreateHoldMillis: &createHold}
 }
 
 // ChangeSettings changes the settings st sets, or none when one is wrong.
@@ -248,12 +261,25 @@ func (s *Server) prepareSettings(st Settings) (func(), error) {
 	if st.CreateHoldMillis != nil && *st.CreateHoldMillis < 0 {
 		return nil, fmt.Errorf("create_hold_ms must not be negative")
 	}
+	if st.ReadLatencyMillis != nil && *st.ReadLatencyMillis < 0 {
+		return nil, fmt.Errorf("read_latency_ms must not be negative")
+	}
+	if st.RateLimitWindowMillis != nil && *st.RateLimitWindowMillis < 1000 {
+		return nil, fmt.Errorf("rate_limit_window_ms must be at least 1000: the service gives rateLimit-reset in whole seconds")
+	}
 	return func() {
 		if st.AnswerForms != nil {
 			_ = s.Forms.Set(forms) // checked above
 		}
-		if st.RateLimitPerMinute != nil {
-			s.Faults.SetRateLimit(*st.RateLimitPerMinute)
+		if st.RateLimitPerMinute != nil || st.RateLimitWindowMillis != nil {
+			limit, window := s.Faults.RateLimit(), s.Faults.RateLimitWindow()
+			if st.RateLimitPerMinute != nil {
+				limit = *st.RateLimitPerMinute
+			}
+			if st.RateLimitWindowMillis != nil {
+				window = time.Duration(*st.RateLimitWindowMillis) * time.Millisecond
+			}
+			s.Faults.SetRateLimitWindow(limit, window)
 		}
 		if st.Faults != nil {
 			s.Faults.Inject(*st.Faults)
@@ -266,6 +292,9 @@ func (s *Server) prepareSettings(st Settings) (func(), error) {
 		}
 		if st.MutationHoldMillis != nil {
 			s.Bots.SetMutationHold(time.Duration(*st.MutationHoldMillis) * time.Millisecond)
+		}
+		if st.ReadLatencyMillis != nil {
+			s.Faults.SetReadLatency(time.Duration(*st.ReadLatencyMillis) * time.Millisecond)
 		}
 	}, nil
 }
