@@ -199,7 +199,7 @@ func TestAccBot_importInOtherForms(t *testing.T) {
 	t.Parallel()
 	env := newFormsEnv(t, lineworkstest.AllAnswerForms())
 	b, err := env.emu.Bots.Add(lineworkstest.Bot{
-		BotName: "Expense bot", Description: "Files expense reports", PhotoURL: "https://example.com/bot.png",
+		BotName: "tf-acc-Expense bot", Description: "Files expense reports", PhotoURL: "https://example.com/bot.png",
 		Administrators: testUsers[:2], Subadministrators: testSubs[:1],
 		I18nPhotoURLs: []lineworkstest.I18nPhotoURL{{Language: "ja_JP", PhotoURL: "https://example.com/ja.png"}},
 	})

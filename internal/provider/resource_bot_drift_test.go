@@ -18,7 +18,7 @@ var botDrifts = []struct {
 	change func(*lineworkstest.Bot)
 	patch  map[string]string
 }{
-	{"bot_name", func(b *lineworkstest.Bot) { b.BotName = "Renamed" }, map[string]string{"botName": `"Expense bot"`}},
+	{"bot_name", func(b *lineworkstest.Bot) { b.BotName = "Renamed" }, map[string]string{"botName": `"tf-acc-Expense bot"`}},
 	{"description", func(b *lineworkstest.Bot) { b.Description = "Changed" }, map[string]string{"description": `"Files expense reports"`}},
 	{"photo_url", func(b *lineworkstest.Bot) { b.PhotoURL = "https://example.com/other.png" }, map[string]string{"photoUrl": `"https://example.com/bot.png"`}},
 	{"administrators", func(b *lineworkstest.Bot) { b.Administrators = []string{testUsers[2]} }, map[string]string{"administrators": fmt.Sprintf("[%q, %q]", testUsers[0], testUsers[1])}},

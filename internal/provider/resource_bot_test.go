@@ -493,7 +493,7 @@ func TestAccBot_scopes(t *testing.T) {
 // creates another all the same.
 func TestAccBot_duplicateName(t *testing.T) {
 	env := newBotEnv(t)
-	existing, err := env.emu.Bots.Add(lineworkstest.Bot{BotName: "Expense bot", Description: "Made elsewhere", PhotoURL: "https://example.com/e.png", Administrators: []string{testAdmin}})
+	existing, err := env.emu.Bots.Add(lineworkstest.Bot{BotName: "tf-acc-Expense bot", Description: "Made elsewhere", PhotoURL: "https://example.com/e.png", Administrators: []string{testAdmin}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +501,7 @@ func TestAccBot_duplicateName(t *testing.T) {
 		resource.TestStep{
 			Config: env.provider() + botConfig("x"),
 			ExpectError: errorText("A LINE WORKS bot of this name exists already",
-				fmt.Sprintf(`The tenant already has a bot named "Expense bot": bot %d, created at %s`, existing.BotID, existing.CreatedTime.UTC().Format("2006-01-02T15:04:05Z")),
+				fmt.Sprintf(`The tenant already has a bot named "tf-acc-Expense bot": bot %d, created at %s`, existing.BotID, existing.CreatedTime.UTC().Format("2006-01-02T15:04:05Z")),
 				"interrupted apply", fmt.Sprintf("terraform import <this resource's address> %d", existing.BotID), "set allow_duplicate_name = true"),
 		},
 		resource.TestStep{
