@@ -117,3 +117,39 @@ func TestAnAnswerAboutAnotherBotIsRefused(t *testing.T) {
 		t.Errorf("UpdateBot = %+v, %v", bot, err)
 	}
 }
+
+// A registration written without an answer to show it (no body) is listed
+// again; one answered for another domain is refused.
+func TestRegistrationWritesReturnTheRegistration(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	answering := func(write string) *Client {
+		return f.client(t, func(cfg *Config) {
+			cfg.AccessToken = "configured"
+			cfg.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.Method == http.MethodGet {
+					return jsonResponse(r, http.StatusOK, `{"domains":[{"domainId":10000001,"visible":true,"allowToSelectedMember":true}],"responseMetaData":{}}`), nil
+				}
+				if write == "" {
+					return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+				}
+				return jsonResponse(r, http.StatusOK, write), nil
+			})
+		})
+	}
+	want := BotDomain{DomainID: 10000001, BotDomainSettings: BotDomainSettings{Visible: true, AllowToSelectedMember: true}}
+	for name, write := range map[string]string{"no body": "", "empty object": `{}`, "only the ID": `{"domainId":10000001}`} {
+		d, err := answering(write).UpdateBotDomain(ctx, 2000001, 10000001, want.BotDomainSettings)
+		if err != nil || *d != want {
+			t.Errorf("%s: %+v, %v", name, d, err)
+		}
+	}
+	d, err := answering(`{"domainId":10000001,"visible":false,"allowToSelectedMember":false}`).RegisterBotDomain(ctx, 2000001, 10000001, BotDomainSettings{})
+	if err != nil || *d != (BotDomain{DomainID: 10000001}) {
+		t.Errorf("the whole registration: %+v, %v", d, err)
+	}
+	if _, err := answering(`{"domainId":10000002,"visible":true,"allowToSelectedMember":true}`).UpdateBotDomain(ctx, 2000001, 10000001, want.BotDomainSettings); err == nil ||
+		!strings.Contains(err.Error(), "answered with domainId 10000002, not 10000001") {
+		t.Errorf("another domain: %v", err)
+	}
+}
