@@ -75,14 +75,24 @@ func (d *providerData) logContext(ctx context.Context) context.Context {
 	return ctx
 }
 
-// tflogLogger sends the client's messages to Terraform's log.
+// tflogLogger sends the client's messages to Terraform's log, one at a
+// time: tflog masks field values by writing them back into the fields map
+// the context carries, so two goroutines logging with one operation's
+// context (a list resource's reads ahead) would write one map at once, which
+// crashes the process.
 type tflogLogger struct{}
 
+var tflogMu sync.Mutex
+
 func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflogMu.Lock()
+	defer tflogMu.Unlock()
 	tflog.Debug(ctx, msg, fields)
 }
 
 func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflogMu.Lock()
+	defer tflogMu.Unlock()
 	tflog.Warn(ctx, msg, fields)
 }
 
