@@ -3,6 +3,7 @@ module github.com/lineworks-community/terraform-provider-lineworks
 go 1.26.0
 
 require (
+	github.com/gofrs/flock v0.13.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/hashicorp/hcl/v2 v2.24.0

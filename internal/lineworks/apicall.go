@@ -3,7 +3,10 @@ package lineworks
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"slices"
 
@@ -27,7 +30,12 @@ type apiCall struct {
 	scopes []string
 	// once: the call has an effect a retry could repeat (POST /bots creates a
 	// second bot), so only answers that prove nothing happened are retried.
+	// Such a call also runs to its answer, as with finish.
 	once bool
+	// finish: once sent, the call waits for its answer even when its caller
+	// gives up (inflight.go): a change the service may already be making is
+	// never abandoned halfway. mutateBot sets it for every change to a bot.
+	finish bool
 	// quiet: the 2xx body holds a secret, so a body that cannot be decoded is
 	// reported without the decoder's words, which may quote it.
 	quiet bool
@@ -35,8 +43,20 @@ type apiCall struct {
 
 // callAPI sends call with the client's token and decodes the answer. A token
 // the service calls stale is re-issued once; a refused configured token is
-// ErrStaticTokenRejected. Any other refusal is an *APIError with a hint.
+// ErrStaticTokenRejected. Any other refusal is an *APIError with a hint. A
+// 2xx answer without a body leaves call.out as it was. A 404 or 410 for one
+// bot stands only at an endpoint known to be right, and is an
+// *EndpointError otherwise (confirm.go).
 func (c *Client) callAPI(ctx context.Context, call apiCall) error {
+	if call.once || call.finish {
+		runCtx, done := c.runToAnswer(ctx)
+		defer done()
+		return cancelledCause(runCtx, c.sendCall(runCtx, call))
+	}
+	return c.sendCall(ctx, call)
+}
+
+func (c *Client) sendCall(ctx context.Context, call apiCall) error {
 	var body []byte
 	if call.body != nil {
 		var err error
@@ -63,6 +83,9 @@ func (c *Client) callAPI(ctx context.Context, call apiCall) error {
 			return fmt.Errorf("%w (%w)", ErrStaticTokenRejected, apiErr)
 		}
 		c.cfg.Logger.Debug(ctx, "LINE WORKS refused the access token; issuing a new one", map[string]any{"status": apiErr.StatusCode, "host": apiErr.Host})
+		if gaveUp := beforeRetry(ctx); gaveUp != nil {
+			return gaveUp
+		}
 		if tok, err = c.reissue(ctx, nil, tok); err != nil {
 			return err
 		}
@@ -76,6 +99,9 @@ func (c *Client) callAPI(ctx context.Context, call apiCall) error {
 	}
 	if apiErr != nil {
 		c.apiErrorHint(apiErr, call)
+		if call.isBotScoped() && (apiErr.StatusCode == http.StatusNotFound || apiErr.StatusCode == http.StatusGone) {
+			return c.confirmNotFound(ctx, apiErr)
+		}
 		return apiErr
 	}
 	return nil
@@ -122,11 +148,13 @@ func (c *Client) sendJSON(ctx context.Context, call apiCall, u *url.URL, body []
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return parseAPIError(resp, readErrorBody(resp)), nil
 	}
-	if call.out == nil {
+	if call.out == nil || resp.StatusCode == http.StatusNoContent {
 		drain(resp)
 		return nil, nil
 	}
-	if err := decodeJSON(resp, call.out); err != nil {
+	if err := decodeJSON(resp, call.out); errors.Is(err, io.EOF) {
+		return nil, nil // no body: call.out stays as it was
+	} else if err != nil {
 		if call.quiet {
 			return nil, fmt.Errorf("%s answered HTTP %d with a body that is not the expected JSON", u.Host, resp.StatusCode)
 		}

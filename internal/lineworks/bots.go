@@ -59,7 +59,9 @@ type BotSettings struct {
 	Description       string   `json:"description"`
 	Administrators    []string `json:"administrators"`
 	Subadministrators []string `json:"subadministrators,omitempty"`
-	// AllowDomains lists the domains that may use the bot; nil means all domains.
+	// AllowDomains lists the domains that may use the bot; nil means all
+	// domains (a bot read back never holds [] or [0], the service's other
+	// ways of saying so).
 	AllowDomains      []int64           `json:"allowDomains,omitempty"`
 	EnableCallback    bool              `json:"enableCallback"`
 	CallbackURL       string            `json:"callbackUrl,omitempty"`
@@ -133,36 +135,70 @@ type BotSummary struct {
 //
 // A failed creation is retried only when the service cannot have acted on it
 // (429, or no connection): a retry after a 5xx could create a second bot.
+// Once sent, the call waits for its answer even if ctx ends (inflight.go),
+// since the service may create the bot all the same. The answer must carry
+// the new bot's ID; an answer with nothing more (the docs never show it) is
+// completed by reading the bot, and when even that fails, the bot is
+// returned as it was sent.
 func (c *Client) CreateBot(ctx context.Context, s BotSettings) (*Bot, error) {
-	var bot Bot
-	if err := c.callAPI(ctx, apiCall{method: http.MethodPost, segments: []string{"bots"}, body: s, out: &bot, write: true, once: true}); err != nil {
-		return nil, fmt.Errorf("creating the bot %q: %w", s.BotName, err)
+	desc := fmt.Sprintf("creating the bot %q", s.BotName)
+	var raw json.RawMessage
+	if err := c.callAPI(ctx, apiCall{method: http.MethodPost, segments: []string{"bots"}, body: s, out: &raw, write: true, once: true}); err != nil {
+		return nil, fmt.Errorf("%s: %w", desc, err)
 	}
-	if bot.BotID <= 0 {
-		return nil, fmt.Errorf("creating the bot %q: LINE WORKS answered without a botId", s.BotName)
+	var created struct {
+		BotID int64 `json:"botId"`
 	}
-	c.cfg.Logger.Debug(ctx, "created a LINE WORKS bot", map[string]any{"bot_id": bot.BotID})
-	return &bot, nil
+	if json.Unmarshal(raw, &created) != nil || created.BotID <= 0 {
+		return nil, fmt.Errorf("%s: LINE WORKS answered without the new bot's botId, so a bot may have been created that this client cannot name: look for %q in the Developer Console", desc, s.BotName)
+	}
+	c.cfg.Logger.Debug(ctx, "created a LINE WORKS bot", map[string]any{"bot_id": created.BotID})
+	bot, err := c.botAnswer(ctx, desc, created.BotID, raw)
+	if err != nil { // the bot exists all the same: it must reach the caller
+		c.cfg.Logger.Warn(ctx, "the LINE WORKS bot was created, but could not be read back; taking it as sent", map[string]any{"bot_id": created.BotID, "error": err.Error()})
+		bot = &Bot{BotID: created.BotID, BotSettings: s}
+	}
+	return bot, nil
 }
 
 // GetBot reads a bot (GET /bots/{botId}). A bot that does not exist is an
-// error for which IsNotFound is true.
+// error for which IsNotFound is true. An answer for another bot, or
+// without a botId, is an error.
 func (c *Client) GetBot(ctx context.Context, botID int64) (*Bot, error) {
 	if err := checkBotID(botID); err != nil {
 		return nil, err
 	}
 	// Shared with the other readers of this bot until it changes (readshare.go).
-	raw, err := c.reads.read(ctx, botID, sharedBot, func(ctx context.Context) ([]byte, error) {
-		var raw json.RawMessage
-		err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: botPath(botID), out: &raw})
-		return raw, err
-	})
+	raw, err := c.reads.read(ctx, botID, sharedBot, func(ctx context.Context) ([]byte, error) { return c.fetchBot(ctx, botID) })
+	return decodeBot(botID, raw, err)
+}
+
+// readBotAgain reads a bot as GetBot does, with a request of its own: to
+// complete the answer of a write (botAnswer), which must see the bot as the
+// write left it.
+func (c *Client) readBotAgain(ctx context.Context, botID int64) (*Bot, error) {
+	raw, err := c.fetchBot(ctx, botID)
+	return decodeBot(botID, raw, err)
+}
+
+func (c *Client) fetchBot(ctx context.Context, botID int64) ([]byte, error) {
+	var raw json.RawMessage
+	err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: botPath(botID), out: &raw})
+	return raw, err
+}
+
+// decodeBot is the bot that GET /bots/{botID} answered with raw (or err).
+func decodeBot(botID int64, raw []byte, err error) (*Bot, error) {
+	desc := fmt.Sprintf("reading bot %d", botID)
 	if err != nil {
-		return nil, fmt.Errorf("reading bot %d: %w", botID, err)
+		return nil, fmt.Errorf("%s: %w", desc, err)
 	}
 	var bot Bot
 	if err := json.Unmarshal(raw, &bot); err != nil {
-		return nil, fmt.Errorf("reading bot %d: reading the answer: %w", botID, err)
+		return nil, fmt.Errorf("%s: reading the answer: %w", desc, err)
+	}
+	if err := checkAnswerBotID(bot.BotID, botID); err != nil {
+		return nil, fmt.Errorf("%s: %w", desc, err)
 	}
 	bot.normalize()
 	return &bot, nil
@@ -186,24 +222,73 @@ func (c *Client) ListBots(ctx context.Context) ([]BotSummary, error) {
 	return bots, nil
 }
 
-// UpdateBot changes the fields p sets (PATCH /bots/{botId}) and returns the bot.
+// UpdateBot changes the fields p sets (PATCH /bots/{botId}) and returns the
+// bot. An answer without the whole bot (204, only the ID) is completed by
+// reading the bot; an answer for another bot is an error.
 func (c *Client) UpdateBot(ctx context.Context, botID int64, p BotPatch) (*Bot, error) {
-	var bot Bot
-	err := c.mutateBot(ctx, botID, fmt.Sprintf("updating bot %d", botID), apiCall{method: http.MethodPatch, segments: botPath(botID), body: p, out: &bot})
-	if err != nil {
-		return nil, err
-	}
-	return &bot, nil
+	return c.writeBot(ctx, botID, fmt.Sprintf("updating bot %d", botID), http.MethodPatch, p)
 }
 
-// ReplaceBot replaces the whole bot (PUT /bots/{botId}) and returns it.
+// ReplaceBot replaces the whole bot (PUT /bots/{botId}) and returns it, as
+// UpdateBot does.
 func (c *Client) ReplaceBot(ctx context.Context, botID int64, s BotSettings) (*Bot, error) {
-	var bot Bot
-	err := c.mutateBot(ctx, botID, fmt.Sprintf("replacing bot %d", botID), apiCall{method: http.MethodPut, segments: botPath(botID), body: s, out: &bot})
-	if err != nil {
+	return c.writeBot(ctx, botID, fmt.Sprintf("replacing bot %d", botID), http.MethodPut, s)
+}
+
+func (c *Client) writeBot(ctx context.Context, botID int64, desc, method string, body any) (*Bot, error) {
+	var raw json.RawMessage
+	if err := c.mutateBot(ctx, botID, desc, apiCall{method: method, segments: botPath(botID), body: body, out: &raw}); err != nil {
 		return nil, err
 	}
-	return &bot, nil
+	return c.botAnswer(ctx, desc, botID, raw)
+}
+
+// botAnswer is the bot that a write to botID answered with raw: the answer
+// itself when it is the whole bot, and otherwise (no body, only the ID: the
+// docs leave the answer open) the bot read again. A botId other than botID
+// is an error. The read runs even when ctx has ended: the write took effect.
+func (c *Client) botAnswer(ctx context.Context, desc string, botID int64, raw json.RawMessage) (*Bot, error) {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) == nil && fields["botId"] != nil {
+		var id int64
+		if err := json.Unmarshal(fields["botId"], &id); err != nil || id != botID {
+			return nil, fmt.Errorf("%s: LINE WORKS answered with botId %s, not %d; nothing was taken from the answer", desc, fields["botId"], botID)
+		}
+	}
+	if wholeBot(fields) {
+		var bot Bot
+		if err := json.Unmarshal(raw, &bot); err != nil {
+			return nil, fmt.Errorf("%s: reading the answer: %w", desc, err)
+		}
+		bot.normalize()
+		return &bot, nil
+	}
+	readCtx, cancel := afterAnswer(ctx, c.cfg.RequestTimeout)
+	defer cancel()
+	return c.readBotAgain(readCtx, botID)
+}
+
+// wholeBot reports whether an answer's fields are a whole bot: its ID and
+// every required field.
+func wholeBot(fields map[string]json.RawMessage) bool {
+	for _, k := range []string{"botId", "botName", "photoUrl", "description", "administrators"} {
+		if fields[k] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// checkAnswerBotID refuses an answer about a bot other than the one asked
+// for: its values must never land on another bot's resource.
+func checkAnswerBotID(got, want int64) error {
+	switch {
+	case got == 0:
+		return fmt.Errorf("LINE WORKS answered without a botId; nothing was taken from the answer")
+	case got != want:
+		return fmt.Errorf("LINE WORKS answered with botId %d, not %d; nothing was taken from the answer", got, want)
+	}
+	return nil
 }
 
 // DeleteBot deletes a bot (DELETE /bots/{botId}). A bot already gone is not an error.

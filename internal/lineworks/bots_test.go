@@ -612,23 +612,51 @@ func TestWaitingForABotLockRespectsTheContext(t *testing.T) {
 	}
 }
 
-// Another program changing the same bot at the same time is refused by the
-// service, and the error says what happened.
-func TestAnOverlapFromAnotherProgramIsExplained(t *testing.T) {
+// Another program changing the same bot at the same time (one that does
+// not share this machine's lock files) is refused by the service. The
+// client tries again with back-off, and succeeds once the other change is
+// done; when the other change outlasts every retry, the error says what
+// happened.
+func TestAnOverlapFromAnotherProgramIsRetried(t *testing.T) {
 	f, c := newBotFixture(t)
 	ctx := context.Background()
 	bot, err := c.CreateBot(ctx, basicBot("shared"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	other := f.client(t, func(cfg *Config) { cfg.LockDir = t.TempDir() })
+	retrying := f.client(t, func(cfg *Config) { cfg.MinRetryWait, cfg.MaxRetryWait = 20*time.Millisecond, 20*time.Millisecond })
+
 	f.emu.Bots.SetMutationHold(time.Minute)
 	done := make(chan error, 1)
-	go func() { done <- second(c.UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("first")})) }()
-	waitFor(t, "the first update to be in flight", func() bool { return f.emu.Bots.MutationsInFlight() == 1 })
-	_, err = f.client(t).UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("second")})
+	go func() { done <- second(other.UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("first")})) }()
+	waitFor(t, "the other program's update to be in flight", func() bool { return f.emu.Bots.MutationsInFlight() == 1 })
+	go func() { // the other program finishes once this client has been refused
+		for f.emu.Bots.ConflictCount() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		f.emu.Bots.SetMutationHold(0)
+	}()
+	updated, err := retrying.UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("second")})
+	if err != nil || updated.Description != "second" {
+		t.Fatalf("UpdateBot = %+v, %v", updated, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	f.emu.Bots.SetMutationHold(time.Minute)
+	go func() { done <- second(other.UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("third")})) }()
+	waitFor(t, "the other program's update to be in flight", func() bool { return f.emu.Bots.MutationsInFlight() == 1 })
+	before := f.emu.Bots.ConflictCount()
+	_, err = retrying.UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("fourth")})
 	f.emu.Bots.SetMutationHold(0)
-	if err == nil || !strings.Contains(err.Error(), "CONFLICT") || !strings.Contains(err.Error(), "another program") {
+	if !IsConflict(err) || !strings.Contains(err.Error(), fmt.Sprintf("kept refusing this one after %d retries", DefaultMaxRetries)) ||
+		!strings.Contains(err.Error(), "a program other than this machine's provider processes") {
 		t.Fatalf("err = %v", err)
+	}
+	if n := f.emu.Bots.ConflictCount() - before; n != DefaultMaxRetries+1 {
+		t.Errorf("%d refused attempts, want %d", n, DefaultMaxRetries+1)
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)

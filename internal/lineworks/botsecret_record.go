@@ -135,11 +135,7 @@ func (c *Client) withSecretRecord(ctx context.Context, botID int64, f func(last 
 func (c *Client) secretRecordPath(botID int64) (string, error) {
 	dir := c.cfg.RecordDir
 	if dir == "" {
-		name := "terraform-provider-lineworks"
-		if uid := os.Getuid(); uid >= 0 { // -1 on Windows, whose temporary directory is the user's own
-			name += "-" + strconv.Itoa(uid)
-		}
-		dir = filepath.Join(os.TempDir(), name)
+		dir = DefaultLockDir()
 	}
 	if err := ownDirectory(dir); err != nil {
 		return "", err

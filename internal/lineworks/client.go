@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -24,10 +25,16 @@ type Client struct {
 	tokens   map[string]*Token
 	issuing  singleflight.Group
 
-	// Mutating bot calls, one at a time per bot (see bots.go).
+	// Mutating bot calls, one at a time per bot: in this client (botLocks),
+	// and across the processes of this machine (cfg.LockDir; botlock_file.go).
 	botLocks botLocks
 	// Reads of a bot and its domains, shared until the bot changes (readshare.go).
 	reads readShare
+
+	// Whether the API endpoint has answered GET /bots, which makes a 404 for
+	// a bot the bot's (confirm.go).
+	endpointConfirmed  atomic.Bool
+	confirmingEndpoint singleflight.Group
 
 	// issuedFor maps every token this client issued to its cache key, so a
 	// request carrying one that is about to expire can be given a fresh one.
@@ -65,6 +72,9 @@ func New(cfg Config) (*Client, error) {
 	eps, err := parseEndpoints(&cfg)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.LockDir == "" {
+		cfg.LockDir = DefaultLockDir()
 	}
 	c := &Client{cfg: cfg, eps: eps, http: newHTTPClient(&cfg), tokens: map[string]*Token{}, issuedFor: map[string]string{}}
 	c.http.PrepareRetry = c.freshen

@@ -67,9 +67,14 @@ type Config struct {
 	// DefaultUserAgent.
 	UserAgent string
 
+	// LockDir holds the files through which the processes of this machine
+	// take turns changing a bot (botlock_file.go). Defaults to
+	// DefaultLockDir(); tests give each their own.
+	LockDir string
+
 	// RecordDir is where the client keeps what the provider processes of a
 	// machine share: which bot secret is the newest (RetireBotSecret).
-	// Defaults to a directory of the user's own under os.TempDir.
+	// Defaults to DefaultLockDir(), the user's own directory.
 	RecordDir string
 
 	Now    func() time.Time // defaults to time.Now

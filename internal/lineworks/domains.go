@@ -58,13 +58,43 @@ func (c *Client) putBotDomain(ctx context.Context, method, desc string, botID, d
 	if err := checkDomainID(domainID); err != nil {
 		return nil, err
 	}
-	var d BotDomain
-	err := c.mutateBot(ctx, botID, desc, apiCall{method: method, segments: botDomainPath(botID, domainID), body: s, out: &d})
+	var raw json.RawMessage
+	err := c.mutateBot(ctx, botID, desc, apiCall{method: method, segments: botDomainPath(botID, domainID), body: s, out: &raw})
 	if err != nil {
 		return nil, err
 	}
-	if d.DomainID == 0 { // the documented answer carries it; do not depend on that
+	return c.registrationAnswer(ctx, desc, botID, domainID, s, raw)
+}
+
+// registrationAnswer is the registration that a write answered with raw:
+// the answer when it holds the settings (the documented answer), and
+// otherwise (no body: a write "usually" returns the object, says the API's
+// general page) the registration listed again, or, when that fails, as
+// sent. A domainId other than domainID is an error.
+func (c *Client) registrationAnswer(ctx context.Context, desc string, botID, domainID int64, s BotDomainSettings, raw json.RawMessage) (*BotDomain, error) {
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &fields)
+	var d BotDomain
+	if fields["visible"] != nil && fields["allowToSelectedMember"] != nil {
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return nil, fmt.Errorf("%s: reading the answer: %w", desc, err)
+		}
+	} else {
+		readCtx, cancel := afterAnswer(ctx, c.cfg.RequestTimeout)
+		defer cancel()
+		listed, err := c.GetBotDomain(readCtx, botID, domainID)
+		if err != nil {
+			c.cfg.Logger.Warn(ctx, "the LINE WORKS registration was written, but could not be listed again; taking it as sent", map[string]any{"bot_id": botID, "domain_id": domainID, "error": err.Error()})
+			listed = &BotDomain{DomainID: domainID, BotDomainSettings: s}
+		}
+		d = *listed
+	}
+	switch d.DomainID {
+	case 0: // the documented answer carries it; do not depend on that
 		d.DomainID = domainID
+	case domainID:
+	default:
+		return nil, fmt.Errorf("%s: LINE WORKS answered with domainId %d, not %d; nothing was taken from the answer", desc, d.DomainID, domainID)
 	}
 	return &d, nil
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"path"
+	"regexp"
 	"strings"
 )
 
@@ -43,6 +45,21 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
+}
+
+// apiVersionSegment is how the path of an API endpoint ends: its version,
+// such as v1.0.
+var apiVersionSegment = regexp.MustCompile(`^v[0-9]+(\.[0-9]+)*$`)
+
+// CheckAPIEndpointVersion reports an API endpoint whose path does not end in
+// a version segment, such as https://www.worksapis.com: LINE WORKS API 2.0
+// is at DefaultAPIEndpoint, and a base URL without the version answers 404
+// to every call. An endpoint ParseEndpoint refuses is not reported here.
+func CheckAPIEndpointVersion(raw string) error {
+	if u, err := ParseEndpoint(raw); raw != "" && err == nil && !apiVersionSegment.MatchString(path.Base(u.Path)) {
+		return fmt.Errorf("%s does not end in an API version such as /v1.0: LINE WORKS API 2.0 is at %s, and a URL without the version answers 404 to every call", u, DefaultAPIEndpoint)
+	}
+	return nil
 }
 
 func isLoopback(host string) bool {

@@ -68,6 +68,33 @@ func (e *APIError) IsStaleToken() bool {
 // configured rather than issued: the client cannot replace it.
 var ErrStaticTokenRejected = errors.New("the configured access token was refused: it has expired, been revoked, or lacks the scope this API needs; issue a fresh one")
 
+// EndpointError is a 404 (or 410) for a bot, its registrations or its
+// secret that the client could not confirm as the bot's: listing the
+// tenant's bots (GET /bots?count=1), which succeeds at a right api_endpoint,
+// failed too. A wrong api_endpoint (no /v1.0, another version, a proxy path)
+// answers 404 for every call, so such a 404 proves nothing about the bot, and
+// nothing may be taken for deleted on its word. IsNotFound is false for it.
+type EndpointError struct {
+	// APIEndpoint is the configured api_endpoint, as the client uses it.
+	APIEndpoint string
+	// NotFound is the bot call's 404 or 410.
+	NotFound *APIError
+	// Probe is why listing the bots failed.
+	Probe error
+}
+
+func (e *EndpointError) Error() string {
+	status := apiStatus(e.Probe)
+	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed || status == http.StatusGone {
+		return withHint(e.NotFound.Error(), fmt.Sprintf("Listing the tenant's bots at the same api_endpoint (%s) answered HTTP %d too: api_endpoint is wrong, not the bot. "+
+			"It must be the base URL of LINE WORKS API 2.0 with its version, such as %s. Nothing was taken for deleted.",
+			e.APIEndpoint, status, DefaultAPIEndpoint))
+	}
+	return withHint(e.NotFound.Error(), fmt.Sprintf("Whether the bot is gone could not be confirmed: listing the tenant's bots at api_endpoint %s failed (%v). "+
+		"Nothing was taken for deleted; try again, and check that api_endpoint is the base URL of LINE WORKS API 2.0 with its version, such as %s.",
+		e.APIEndpoint, e.Probe, DefaultAPIEndpoint))
+}
+
 // DomainNotAllowedError reports a registration in a domain that the bot's
 // allowDomains leaves out. The service answers such a registration with a
 // 400 whose code it does not document, so RegisterBotDomain reads the bot

@@ -61,6 +61,9 @@ func newFixture(t testing.TB) *fixture {
 			MaxRetryWait:     10 * time.Millisecond,
 			MaxRetries:       DefaultMaxRetries,
 			Logger:           log,
+			// The fixture's clients are the provider processes of one machine:
+			// they share their per-bot lock files, and no other test's.
+			LockDir: t.TempDir(),
 		},
 	}
 }

@@ -80,8 +80,19 @@ func (c *Client) apiErrorHint(e *APIError, call apiCall) {
 		// The scope advice says it all; a hint beside it would say it twice.
 		e.Hint, e.Scopes = "", call.neededScopes()
 	case e.StatusCode == http.StatusConflict && e.Code == "CONFLICT":
-		e.Hint = "LINE WORKS refuses parallel changes to one bot. This client sends its own one at a time, so another program (a script, the Developer Console, another process with these credentials) was changing the same bot; try again once it is done."
+		e.Hint = conflictHint(0)
+	case e.StatusCode == http.StatusNotFound && !call.isBotScoped():
+		// A bot call's 404 is confirmed instead (confirm.go).
+		e.Hint = fmt.Sprintf("A wrong api_endpoint answers 404 to every call: it must be the base URL of LINE WORKS API 2.0 with its version, such as %s.", DefaultAPIEndpoint)
 	default:
 		e.Hint = statusHint(e.StatusCode, c.cfg.MaxRetries)
 	}
+}
+
+// conflictHint explains a 409 CONFLICT still answered after retries: the
+// service refuses parallel changes to one bot, and this client's own calls
+// on a bot wait for each other, across the processes of this machine too.
+func conflictHint(retries int) string {
+	return fmt.Sprintf("LINE WORKS refuses parallel changes to one bot, and kept refusing this one after %d retries: another change to the bot was in progress, "+
+		"from a program other than this machine's provider processes (a script, the Developer Console, a run on another machine), or one the service was still finishing. Try again once it is done.", retries)
 }

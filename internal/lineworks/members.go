@@ -8,7 +8,8 @@ package lineworks
 // What 404 means: on the list, the bot or its registration in the domain is
 // gone (ErrNotRegistered), and on the delete, the member is gone, which is
 // done, once calls that must succeed on a right endpoint confirm it (see
-// confirmAbsent); else an error for which IsNotFound is true.
+// confirmAbsent); at an endpoint that cannot be confirmed right, an
+// *EndpointError (confirm.go).
 
 import (
 	"bytes"
@@ -32,8 +33,8 @@ var ErrAllUsers = errors.New(`the bot's registration in the domain is open to al
 // ErrNotRegistered is returned (wrapped) by ListBotDomainMembers when the
 // bot is not registered in the domain, or no longer exists, as calls that
 // must succeed on a right api_endpoint have just shown: the registration's
-// members are gone with it. A 404 that could not be confirmed is an error
-// for which IsNotFound is true instead.
+// members are gone with it. A 404 at an endpoint that could not be
+// confirmed right is an *EndpointError instead (confirm.go).
 var ErrNotRegistered = errors.New("the bot is not registered in the domain")
 
 // allUsers is the member list's word for an unlimited registration.
@@ -110,7 +111,7 @@ func listedName(userID string, before, after []string) string {
 // addMember sends the addition, with the bot's lock held.
 func (c *Client) addMember(ctx context.Context, botID, domainID int64, userID, desc string) error {
 	// Adding a member twice leaves one member, so a retry is harmless.
-	err := c.callAPI(ctx, apiCall{method: http.MethodPost, segments: membersPath(botID, domainID), body: map[string]string{"userId": userID}, write: true})
+	err := c.sendChange(ctx, botID, apiCall{method: http.MethodPost, segments: membersPath(botID, domainID), body: map[string]string{"userId": userID}})
 	var apiErr *APIError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && strings.HasPrefix(apiErr.Code, "ALREADY_EXIST"):

@@ -61,7 +61,7 @@ func TestBotDomainMembers(t *testing.T) {
 	// A registration that is gone took its members; on a wrong endpoint
 	// that cannot be told, and nothing is said to be gone.
 	wrong := f.client(t, func(cfg *Config) { cfg.APIEndpoint = strings.TrimSuffix(f.emu.APIURL(), "/v1.0") })
-	if _, err := wrong.ListBotDomainMembers(ctx, botID, domain); !IsNotFound(err) || errors.Is(err, ErrNotRegistered) {
+	if _, err := wrong.ListBotDomainMembers(ctx, botID, domain); IsNotFound(err) || !IsWrongEndpoint(err) || errors.Is(err, ErrNotRegistered) {
 		t.Fatalf("wrong endpoint: %v", err)
 	}
 	if err := c.DeleteBotDomain(ctx, botID, domain); err != nil {
@@ -70,7 +70,7 @@ func TestBotDomainMembers(t *testing.T) {
 	if _, err := c.ListBotDomainMembers(ctx, botID, domain); !errors.Is(err, ErrNotRegistered) {
 		t.Fatalf("registration gone: %v", err)
 	}
-	if _, err := wrong.ListBotDomainMembers(ctx, botID, domain); !IsNotFound(err) || errors.Is(err, ErrNotRegistered) {
+	if _, err := wrong.ListBotDomainMembers(ctx, botID, domain); IsNotFound(err) || !IsWrongEndpoint(err) || errors.Is(err, ErrNotRegistered) {
 		t.Fatalf("registration gone, wrong endpoint: %v", err)
 	}
 	f.emu.Bots.Remove(botID)

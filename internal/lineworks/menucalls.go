@@ -15,9 +15,9 @@ import (
 // ErrNotSet is returned (wrapped) by the reads of what a bot may or may not
 // have set (its default rich menu, a user's rich menu, its persistent menu,
 // a rich menu's image) when the bot exists, as a call on it has just shown,
-// and has none. A 404 for which that could not be confirmed is an error for
-// which IsNotFound is true instead: the bot may be gone, or api_endpoint
-// wrong, and nothing should be dropped on its word.
+// and has none, or is gone. A 404 at an api_endpoint that could not be
+// confirmed right is an *EndpointError instead (confirm.go): nothing may be
+// dropped on its word.
 var ErrNotSet = errors.New("none is set")
 
 // mutateMenu runs a change to a bot's menus under the bot's lock, as every
@@ -59,18 +59,17 @@ func (c *Client) alreadyGone(ctx context.Context, botID int64, desc string, err 
 }
 
 // confirmAbsent is called with the 404 a read (desc) of something of botID
-// got, and decides what it proves. When listing the bot's rich menus
-// succeeds, the bot exists and the endpoint is right, so the thing is
-// absent. When that listing is a 404 too but listing the tenant's bots
-// succeeds, the endpoint is right and the bot is gone, and the thing with
-// it. In both cases the result wraps absent. Otherwise (the endpoint may be
-// wrong, the service failing) notFound stands.
+// got, at an endpoint callAPI has confirmed right (confirm.go), and decides
+// what it proves. When listing the bot's rich menus succeeds, the bot
+// exists, so the thing is absent. When that listing is a 404 too, the bot
+// is gone, and the thing with it. In both cases the result wraps absent.
+// Otherwise (the service failing) notFound stands.
 func (c *Client) confirmAbsent(ctx context.Context, botID int64, desc string, notFound, absent error) error {
 	err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: richMenusPath(botID), query: probeQuery, scopes: scopesToReadMenus})
 	if err == nil {
 		return fmt.Errorf("%s: %w", desc, absent)
 	}
-	if IsNotFound(err) && c.callAPI(ctx, apiCall{method: http.MethodGet, segments: []string{"bots"}, query: probeQuery}) == nil {
+	if IsNotFound(err) {
 		c.cfg.Logger.Debug(ctx, "the bot itself is gone: listing the tenant's bots works, and the bot answers 404", map[string]any{"bot_id": botID})
 		return fmt.Errorf("%s: bot %d no longer exists: %w", desc, botID, absent)
 	}

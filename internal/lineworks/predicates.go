@@ -9,9 +9,25 @@ import (
 )
 
 // IsNotFound reports whether err is the service saying the bot (or the
-// bot's registration in a domain) does not exist: 404 from the bot API.
+// bot's registration in a domain, or what the call asked for) does not
+// exist: 404, or 410 DELETED, from the bot API, at an api_endpoint known to
+// be right. A 404 the client could not confirm is an *EndpointError
+// instead, for which IsNotFound is false: nothing may be dropped on its word.
 func IsNotFound(err error) bool {
-	return apiStatus(err) == http.StatusNotFound
+	if IsWrongEndpoint(err) {
+		return false
+	}
+	status := apiStatus(err)
+	return status == http.StatusNotFound || status == http.StatusGone
+}
+
+// IsWrongEndpoint reports whether err is a 404 for a bot that the client
+// could not confirm, because listing the tenant's bots at the same
+// api_endpoint failed too; errors.As with an *EndpointError gives the
+// details.
+func IsWrongEndpoint(err error) bool {
+	var e *EndpointError
+	return errors.As(err, &e)
 }
 
 // IsScopeMissing reports whether err is a refusal that the token lacking a

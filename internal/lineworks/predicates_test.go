@@ -18,13 +18,21 @@ import (
 func TestPredicatesTellTheRefusalsApart(t *testing.T) {
 	f, c := newBotFixture(t)
 	ctx := context.Background()
-	// answering is a client whose every request gets status and body, once.
-	answering := func(status int, body string) *Client {
+	// answering is a client whose every request gets status and body, once,
+	// except the list of bots, which answers as at a right endpoint unless
+	// wrongEndpoint.
+	answeringAt := func(wrongEndpoint bool, status int, body string) *Client {
 		return f.client(t, func(cfg *Config) {
 			cfg.AccessToken, cfg.MaxRetries = "configured", 0
-			cfg.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) { return jsonResponse(r, status, body), nil })
+			cfg.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.URL.Path == "/v1.0/bots" && !wrongEndpoint {
+					return jsonResponse(r, http.StatusOK, `{"bots":[],"responseMetaData":{}}`), nil
+				}
+				return jsonResponse(r, status, body), nil
+			})
 		})
 	}
+	answering := func(status int, body string) *Client { return answeringAt(false, status, body) }
 	const otherDomain = 10000002
 	f.emu.Directory.AddDomains(otherDomain)
 	narrow := basicBot("one domain")
@@ -52,6 +60,7 @@ func TestPredicatesTellTheRefusalsApart(t *testing.T) {
 	predicates := map[string]func(error) bool{
 		"IsNotFound": IsNotFound, "IsScopeMissing": IsScopeMissing, "IsRateLimited": IsRateLimited,
 		"IsConflict": IsConflict, "IsDomainNotAllowed": IsDomainNotAllowed, "IsStaticTokenRejected": IsStaticTokenRejected,
+		"IsWrongEndpoint": IsWrongEndpoint,
 	}
 	for _, tt := range []struct {
 		name string
@@ -59,6 +68,9 @@ func TestPredicatesTellTheRefusalsApart(t *testing.T) {
 		want string // the one predicate that holds; "" for none
 	}{
 		{"404", second(answering(http.StatusNotFound, `{"code":"NOT_FOUND","description":"No bot."}`).GetBot(ctx, 2000001)), "IsNotFound"},
+		{"410", second(answering(http.StatusGone, `{"code":"DELETED","description":"Deleted."}`).GetBot(ctx, 2000001)), "IsNotFound"},
+		{"404 at a wrong endpoint", second(answeringAt(true, http.StatusNotFound, `{"code":"NOT_FOUND"}`).GetBot(ctx, 2000001)), "IsWrongEndpoint"},
+		{"404 for a bot's domains", second(answering(http.StatusNotFound, `{"code":"NOT_FOUND"}`).ListBotDomains(ctx, 2000001)), "IsNotFound"},
 		{"403", second(answering(http.StatusForbidden, `{"code":"FORBIDDEN","description":"No scope."}`).GetBot(ctx, 2000001)), "IsScopeMissing"},
 		{"429", second(answering(http.StatusTooManyRequests, `{"code":"TOO_MANY_REQUESTS"}`).GetBot(ctx, 2000001)), "IsRateLimited"},
 		{"429 from the token endpoint", tokenRefused, "IsRateLimited"},

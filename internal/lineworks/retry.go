@@ -45,7 +45,19 @@ type onceKey struct{}
 // with onceKey: those are retried only on 429 (the service refused before
 // acting) and on a connection that could not be opened (nothing was sent). A
 // 5xx or a connection lost mid-request may come after the service acted.
+// A call that runs to its answer (inflight.go) is not sent again once its
+// caller has given up.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, rerr := retryPolicy(ctx, resp, err)
+	if retry {
+		if gaveUp := beforeRetry(ctx); gaveUp != nil {
+			return false, gaveUp
+		}
+	}
+	return retry, rerr
+}
+
+func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Value(onceKey{}) == nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}

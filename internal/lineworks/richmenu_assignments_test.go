@@ -80,13 +80,13 @@ func TestAssignmentReadsConfirmTheBot(t *testing.T) {
 			if err := read(c, botID); !errors.Is(err, ErrNotSet) {
 				t.Fatalf("none set: %v", err)
 			}
-			if err := read(wrong, botID); errors.Is(err, ErrNotSet) || !IsNotFound(err) {
+			if err := read(wrong, botID); errors.Is(err, ErrNotSet) || IsNotFound(err) || !IsWrongEndpoint(err) {
 				t.Fatalf("wrong endpoint: %v", err)
 			}
 			if err := read(c, botID+1000); !errors.Is(err, ErrNotSet) {
 				t.Fatalf("no such bot: %v", err)
 			}
-			if err := read(wrong, botID+1000); errors.Is(err, ErrNotSet) || !IsNotFound(err) {
+			if err := read(wrong, botID+1000); errors.Is(err, ErrNotSet) || IsNotFound(err) || !IsWrongEndpoint(err) {
 				t.Fatalf("no such bot, wrong endpoint: %v", err)
 			}
 		})
@@ -160,7 +160,7 @@ func TestDeletesConfirmTheir404(t *testing.T) {
 			if err := del(c, botID); err != nil {
 				t.Fatalf("nothing there: %v", err)
 			}
-			if err := del(wrong, botID); !IsNotFound(err) {
+			if err := del(wrong, botID); IsNotFound(err) || !IsWrongEndpoint(err) {
 				t.Fatalf("wrong endpoint: %v", err)
 			}
 			if err := del(c, botID+1000); err != nil {

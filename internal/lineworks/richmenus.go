@@ -73,9 +73,9 @@ type RichMenu struct {
 }
 
 // ErrRichMenuNotFound is returned (wrapped) when the bot exists, as a call
-// on it has just shown, but has no rich menu with the ID asked for. A 404
-// that could also mean a bot that is gone or a wrong api_endpoint is an
-// error for which IsNotFound is true instead.
+// on it has just shown, or is gone (at an api_endpoint known to be right),
+// taking its menus; a 404 at an endpoint that could not be confirmed right
+// is an *EndpointError instead (confirm.go).
 var ErrRichMenuNotFound = errors.New("the bot has no rich menu with this ID")
 
 // richMenuIDPattern: rich menu IDs are numeric strings such as "40001"; any
@@ -185,9 +185,9 @@ func (c *Client) CreateRichMenu(ctx context.Context, botID int64, s RichMenuSett
 }
 
 // GetRichMenu reads a rich menu (GET /bots/{botId}/richmenus/{richmenuId}).
-// A menu the bot does not have is an error wrapping ErrRichMenuNotFound; a
-// 404 for which that could not be confirmed (the bot itself answers 404)
-// is an error for which IsNotFound is true.
+// A menu the bot does not have, or whose bot is gone, is an error wrapping
+// ErrRichMenuNotFound; a 404 at an endpoint that could not be confirmed
+// right is an *EndpointError (confirm.go).
 func (c *Client) GetRichMenu(ctx context.Context, botID int64, richMenuID string) (*RichMenu, error) {
 	desc := fmt.Sprintf("reading rich menu %s of bot %d", richMenuID, botID)
 	if err := ValidateRichMenuID(richMenuID); err != nil {

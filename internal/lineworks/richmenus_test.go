@@ -120,7 +120,7 @@ func TestGetRichMenuConfirms404(t *testing.T) {
 	}
 	wrong := f.client(t, func(cfg *Config) { cfg.APIEndpoint = strings.TrimSuffix(f.emu.APIURL(), "/v1.0") })
 	_, err = wrong.GetRichMenu(context.Background(), botID, menu.ID)
-	if !IsNotFound(err) || errors.Is(err, ErrRichMenuNotFound) {
+	if IsNotFound(err) || !IsWrongEndpoint(err) || errors.Is(err, ErrRichMenuNotFound) {
 		t.Fatalf("wrong endpoint: %v", err)
 	}
 
@@ -130,7 +130,7 @@ func TestGetRichMenuConfirms404(t *testing.T) {
 		t.Fatalf("bot gone: %v", err)
 	}
 	_, err = wrong.GetRichMenu(context.Background(), botID, menu.ID)
-	if !IsNotFound(err) || errors.Is(err, ErrRichMenuNotFound) {
+	if IsNotFound(err) || !IsWrongEndpoint(err) || errors.Is(err, ErrRichMenuNotFound) {
 		t.Fatalf("bot gone, wrong endpoint: %v", err)
 	}
 }

@@ -188,6 +188,16 @@ func openEphemeral(t *testing.T, r ephemeral.EphemeralResource, data *providerDa
 	var sresp ephemeral.SchemaResponse
 	r.Schema(ctx, ephemeral.SchemaRequest{}, &sresp)
 	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	var cresp ephemeral.ConfigureResponse
+	r.(ephemeral.EphemeralResourceWithConfigure).Configure(ctx, ephemeral.ConfigureRequest{ProviderData: data}, &cresp)
+	resp := ephemeral.OpenResponse{Result: tfsdk.EphemeralResultData{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}}
+	r.Open(ctx, ephemeral.OpenRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: objectWith(typ, args)}}, &resp)
+	return append(cresp.Diagnostics, resp.Diagnostics...)
+}
+
+// objectWith is a value of typ holding args, every other attribute null: a
+// configuration of only those arguments.
+func objectWith(typ tftypes.Object, args map[string]tftypes.Value) tftypes.Value {
 	values := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		values[name] = tftypes.NewValue(at, nil)
@@ -195,11 +205,7 @@ func openEphemeral(t *testing.T, r ephemeral.EphemeralResource, data *providerDa
 			values[name] = v
 		}
 	}
-	var cresp ephemeral.ConfigureResponse
-	r.(ephemeral.EphemeralResourceWithConfigure).Configure(ctx, ephemeral.ConfigureRequest{ProviderData: data}, &cresp)
-	resp := ephemeral.OpenResponse{Result: tfsdk.EphemeralResultData{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}}
-	r.Open(ctx, ephemeral.OpenRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, values)}}, &resp)
-	return append(cresp.Diagnostics, resp.Diagnostics...)
+	return tftypes.NewValue(typ, values)
 }
 
 // wantLegacyWarning fails unless diags hold exactly one warning, the

@@ -16,19 +16,6 @@ import (
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
 
-// deploymentForms are the answer forms of the whole-bot test: the defaults,
-// and every alternative of the menus with the bot API's alternatives that
-// lineworks_bot takes today. Issue 12 makes lineworks_bot take the rest
-// (an ID-only create, 204 writes, rewritten photo URLs, allowDomains [0]);
-// then this is menuForms.
-var deploymentForms = []menuForm{
-	menuForms[0],
-	{name: "alternate_forms", menus: lineworkstest.AlternateMenuAnswers, bot: lineworkstest.AnswerForms{
-		CreateStatus: 200, Administrators: lineworkstest.UsersAsIDs, DeletedBotStatus: 410, LastPageCursor: lineworkstest.CursorAbsent,
-		ChannelEventsDefault: lineworkstest.DocumentedChannelEvents,
-	}},
-}
-
 // deploymentConfig is the issue's bot: a rich menu of two areas with an
 // image (named name; lifecycle lines added to it), that menu as the default
 // and as a user's, and a member of a registration limited to selected
@@ -112,7 +99,7 @@ resource "lineworks_bot_persistent_menu" "y" {
 // bot deleted outside Terraform takes its menus and members with it: all
 // are planned for creation.
 func TestAccBotDeployment_menusAndMembers(t *testing.T) {
-	for _, form := range deploymentForms {
+	for _, form := range menuForms {
 		t.Run(form.name, func(t *testing.T) {
 			t.Parallel()
 			env := newBotEnv(t)
@@ -269,18 +256,14 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 					env.expectDeployment(&x, &y, &menuID, jpeg, "tf-acc-main-v3"),
 				),
 			},
-		}, botDeletedOutside(env, form, final, &x, &y, &menuID, jpeg)...),
+		}, botDeletedOutside(env, final, &x, &y, &menuID, jpeg)...),
 	})
 }
 
 // botDeletedOutside is the step where bot *x is deleted behind Terraform's
 // back: it and everything of it is planned for creation, nothing fails to
-// read. A deleted bot that answers 410 is issue 12's: there the step is left
-// out.
-func botDeletedOutside(env *accEnv, form menuForm, config string, x, y *int64, menuID *string, image []byte) []resource.TestStep {
-	if form.bot.DeletedBotStatus == 410 {
-		return nil
-	}
+// read, whether the bot gone answers 404 or 410 DELETED.
+func botDeletedOutside(env *accEnv, config string, x, y *int64, menuID *string, image []byte) []resource.TestStep {
 	var creates []plancheck.PlanCheck
 	for _, addr := range []string{"lineworks_bot.x", "lineworks_bot_domain.x", "lineworks_bot_domain_member.sato", "lineworks_bot_rich_menu.main",
 		"lineworks_bot_default_rich_menu.x", "lineworks_bot_user_rich_menu.sato"} {

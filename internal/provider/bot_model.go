@@ -234,3 +234,16 @@ func i18nPhotoURLs(values []languageValue) []lineworks.I18nPhotoURL {
 	}
 	return out
 }
+
+// botsNamed are the IDs of the bots named name exactly (case included), in
+// order.
+func botsNamed(bots []lineworks.BotSummary, name string) []int64 {
+	var ids []int64
+	for _, b := range bots {
+		if b.BotName == name {
+			ids = append(ids, b.BotID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}

@@ -62,7 +62,10 @@ func (d *providerData) inTerraformTerms(err error) string {
 	case lineworks.IsStalled(err):
 		advice = append(advice, "If LINE WORKS, or a proxy on the way, is only slow, raise request_timeout (or LINEWORKS_REQUEST_TIMEOUT) in the provider block.")
 	case lineworks.IsConflict(err):
-		advice = append(advice, "That may be another Terraform run, or another provider block of this configuration changing the same bot: each block runs as a process of its own.")
+		advice = append(advice, "The provider blocks of a configuration take turns on a bot, so that may be a Terraform run on another machine, or another tool changing the same bot.")
+	case lineworks.IsWrongEndpoint(err):
+		advice = append(advice, fmt.Sprintf("Set %s, or leave both unset for the default. Terraform has kept every resource in the state.",
+			settingSources[lineworks.SettingAPIEndpoint].whereToSet()))
 	}
 	for _, a := range advice {
 		msg = strings.TrimSuffix(msg, ".") + ". " + a

@@ -46,7 +46,9 @@ func TestClientErrorsGetTerraformAdvice(t *testing.T) {
 			wantNot: []string{"that private_key is"}},
 		{name: "a refused assertion, key as text", d: &providerData{key: keySource{attr: "private_key", from: "private_key"}}, err: invalidGrant, unchanged: true},
 		{name: "a rate limit", d: issuing, err: refusal(429, "TOO_MANY_REQUESTS"), want: []string{"The service said no. Terraform runs, CI jobs and scripts of one LINE WORKS domain share its budget", "Running at scale"}},
-		{name: "a conflict", d: issuing, err: refusal(409, "CONFLICT"), want: []string{"another provider block of this configuration"}},
+		{name: "a conflict", d: issuing, err: refusal(409, "CONFLICT"), want: []string{"The provider blocks of a configuration take turns on a bot, so that may be a Terraform run on another machine"}},
+		{name: "a wrong endpoint", d: issuing, err: fmt.Errorf("reading bot 2000001: %w", &lineworks.EndpointError{APIEndpoint: "https://www.worksapis.com", NotFound: &lineworks.APIError{StatusCode: 404, Code: "NOT_FOUND", Host: "www.worksapis.com"}, Probe: refusal(404, "NOT_FOUND")}),
+			want: []string{"Listing the tenant's bots at the same api_endpoint (https://www.worksapis.com) answered HTTP 404 too", "Nothing was taken for deleted.", "Nothing was taken for deleted. Set api_endpoint in the provider block or the LINEWORKS_API_ENDPOINT environment variable, or leave both unset for the default.", "Terraform has kept every resource in the state"}},
 		{name: "a refusal with no Terraform side", d: issuing, err: refusal(400, "INVALID_PARAMETER"), unchanged: true},
 		{name: "not from the service", d: issuing, err: errors.New("something else"), unchanged: true},
 	} {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -110,13 +109,7 @@ func (d *botDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 			d.data.addClientError(&resp.Diagnostics, "Failed to list the LINE WORKS bots", err)
 			return
 		}
-		var matches []int64
-		for _, b := range bots {
-			if b.BotName == name {
-				matches = append(matches, b.BotID)
-			}
-		}
-		slices.Sort(matches)
+		matches := botsNamed(bots, name)
 		switch len(matches) {
 		case 0:
 			resp.Diagnostics.AddAttributeError(path.Root("bot_name"), "No LINE WORKS bot of that name",

@@ -46,7 +46,7 @@ func TestImportByIdentity(t *testing.T) {
 	num := func(n int64) tftypes.Value { return tftypes.NewValue(tftypes.Number, n) }
 
 	state, errs := importByIdentity(t, NewBotResource(), "", map[string]tftypes.Value{"bot_id": str("2000001")})
-	var bot botModel
+	var bot botResourceModel
 	if state.Get(ctx, &bot); len(errs) != 0 || bot.BotID.ValueString() != "2000001" {
 		t.Errorf("a bot by identity: bot_id %q, errors %v", bot.BotID.ValueString(), errs)
 	}

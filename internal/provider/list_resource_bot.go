@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 )
@@ -92,7 +93,9 @@ func (r *botListResource) results(ctx context.Context, req list.ListRequest, bot
 				if err != nil {
 					r.data.addClientError(&result.Diagnostics, "Failed to read the LINE WORKS bot", err)
 				} else {
-					var m botModel
+					// A listed bot is imported: nothing is noted yet of what the
+					// service made of values sent (bot_answers.go).
+					m := botResourceModel{AllowDuplicateName: types.BoolValue(false)}
 					m.setBot(ctx, bot, &result.Diagnostics)
 					result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 				}

@@ -112,7 +112,7 @@ func TestBotListResource(t *testing.T) {
 	if got := resultIdentities(t, results); strings.Join(got, " ") != ids[1] {
 		t.Fatalf("identities %v, want only %s: the limit is 2 and the first bot went", got, ids[1])
 	}
-	var m botModel
+	var m botResourceModel
 	if diags := results[0].Resource.Get(context.Background(), &m); diags.HasError() {
 		t.Fatal(diags)
 	}

@@ -128,9 +128,10 @@ func (p *lineworksProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators: endpoint,
 			},
 			"api_endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the API. Defaults to `" + lineworks.DefaultAPIEndpoint + "`. Must be https, except on a loopback host. Environment: `" + envAPIEndpoint + "`.",
-				Optional:            true,
-				Validators:          endpoint,
+				MarkdownDescription: "Base URL of the API, with its version. Defaults to `" + lineworks.DefaultAPIEndpoint + "`. Must be https, except on a loopback host. " +
+					"A URL without the version (such as `https://www.worksapis.com`) answers 404 to every call, and gets a warning; the provider never takes such 404s for deleted bots. Environment: `" + envAPIEndpoint + "`.",
+				Optional:   true,
+				Validators: endpoint,
 			},
 			"storage_endpoint": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the file storage host, used to derive an attachment's URL from its file ID. Defaults to `" + lineworks.DefaultStorageEndpoint + "`. " +
@@ -212,6 +213,7 @@ func (p *lineworksProvider) Configure(ctx context.Context, req provider.Configur
 		addConfigErrors(&resp.Diagnostics, err)
 		return
 	}
+	warnVersionlessAPIEndpoint(&resp.Diagnostics, cfg.APIEndpoint)
 	data := &providerData{
 		client: client,
 		// PEM blocks are masked by pattern (secretPatterns).

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -12,7 +13,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -216,4 +223,64 @@ func TestAccProvider_userAgent(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// configureProvider configures the provider in-process, without Terraform,
+// with args in its block (every other argument null), and returns the
+// diagnostics: for warnings, which the testing framework cannot check.
+func configureProvider(t *testing.T, args map[string]tftypes.Value) diag.Diagnostics {
+	t.Helper()
+	ctx := context.Background()
+	p := &lineworksProvider{version: "test", now: time.Now}
+	var sresp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: objectWith(typ, args)}}, &resp)
+	return resp.Diagnostics
+}
+
+// An api_endpoint without its version answers 404 to every call: the
+// provider warns of it, on api_endpoint, as soon as it is configured. Not
+// parallel: it sets the process environment the provider reads.
+func TestConfigureWarnsOfAVersionlessAPIEndpoint(t *testing.T) {
+	for _, tt := range []struct {
+		attr, env string
+		warn      bool
+	}{
+		{attr: "https://www.worksapis.com", warn: true},
+		{env: "https://proxy.example.com/lineworks/", warn: true},
+		{attr: "https://www.worksapis.com/v1.0"},
+		{env: "https://proxy.example.com/lineworks/v1.0"},
+		{},
+	} {
+		t.Setenv(envAPIEndpoint, tt.env)
+		var args map[string]tftypes.Value
+		if tt.attr != "" {
+			args = map[string]tftypes.Value{"api_endpoint": tftypes.NewValue(tftypes.String, tt.attr)}
+		}
+		diags := configureProvider(t, args)
+		if diags.HasError() {
+			t.Fatalf("%+v: %v", tt, diags)
+		}
+		warnings := diags.Warnings()
+		if !tt.warn {
+			if len(warnings) != 0 {
+				t.Errorf("%+v: %v", tt, warnings)
+			}
+			continue
+		}
+		if len(warnings) != 1 {
+			t.Fatalf("%+v: %d warnings, want 1: %v", tt, len(warnings), diags)
+		}
+		w, ok := warnings[0].(diag.DiagnosticWithPath)
+		if !ok || !w.Path().Equal(path.Root("api_endpoint")) || w.Summary() != "LINE WORKS api_endpoint without an API version" {
+			t.Errorf("%+v: warning %v", tt, warnings[0])
+		}
+		for _, want := range []string{"does not end in an API version such as /v1.0", "(from api_endpoint or LINEWORKS_API_ENDPOINT)", "set it to https://www.worksapis.com/v1.0"} {
+			if !strings.Contains(warnings[0].Detail(), want) {
+				t.Errorf("%+v: %q lacks %q", tt, warnings[0].Detail(), want)
+			}
+		}
+	}
 }

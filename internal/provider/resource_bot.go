@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -220,6 +221,14 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Optional:            true,
 				Validators:          []validator.Map{botLanguageKeys, mapvalidator.ValueStringsAre(botURLValidator)},
 			},
+			"allow_duplicate_name": schema.BoolAttribute{
+				MarkdownDescription: "Whether to create the bot even when the tenant already has a bot of the same `bot_name`. Defaults to `false`: " +
+					"creating then fails and names the bot that has the name, with its ID and creation time, since it is most often one an interrupted apply created " +
+					"(import it instead). The check costs one listing of the tenant's bots per create; nothing is sent to LINE WORKS for this argument.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
 			"created_time": schema.StringAttribute{
 				MarkdownDescription: "When the bot was created, RFC 3339 in UTC.",
 				Computed:            true,
@@ -255,8 +264,14 @@ func (r *botResource) ModifyPlan(_ context.Context, req resource.ModifyPlanReque
 	r.data.checkAccess(req, "a lineworks_bot", lineworks.ScopesToWrite(), &resp.Diagnostics)
 }
 
+// botResourceModel is the bot, and what only the resource has.
+type botResourceModel struct {
+	botModel
+	AllowDuplicateName types.Bool `tfsdk:"allow_duplicate_name"`
+}
+
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m botModel
+	var m botResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	ctx, ok := r.data.begin(ctx, &resp.Diagnostics)
 	if !ok {
@@ -266,18 +281,24 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !m.AllowDuplicateName.ValueBool() && r.nameTaken(ctx, settings.BotName, &resp.Diagnostics) {
+		return
+	}
 	bot, err := r.data.client.CreateBot(ctx, settings)
 	if err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to create the LINE WORKS bot", err)
 		return
 	}
+	noteInterrupted(ctx, &resp.Diagnostics, fmt.Sprintf("bot %d", bot.BotID))
 	setBotIdentity(ctx, resp.Identity, bot.BotID, &resp.Diagnostics)
-	m.setBot(ctx, bot, &resp.Diagnostics)
+	m.BotID = types.StringValue(formatBotID(bot.BotID))
+	answers := m.afterWrite(ctx, bot, everyBotSetting(), botAnswers{}, &resp.Diagnostics)
+	answers.save(ctx, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m botModel
+	var m botResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
@@ -286,7 +307,8 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	setBotIdentity(ctx, resp.Identity, botID, &resp.Diagnostics)
 	bot, err := r.data.client.GetBot(ctx, botID)
 	if lineworks.IsNotFound(err) {
-		// Deleted outside Terraform: the next plan creates it again.
+		// Deleted outside Terraform (the client has made sure the 404 is the
+		// bot's, not a wrong api_endpoint's): the next plan creates it again.
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -294,12 +316,15 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot", err)
 		return
 	}
-	m.setBot(ctx, bot, &resp.Diagnostics)
+	m.refreshFrom(ctx, bot, readBotAnswers(ctx, req.Private), &resp.Diagnostics)
+	if m.AllowDuplicateName.IsNull() { // imported
+		m.AllowDuplicateName = types.BoolValue(false)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state botModel
+	var plan, state botResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, botID, ok := r.data.beginBot(ctx, state.BotID, &resp.Diagnostics)
@@ -307,14 +332,15 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		return
 	}
 	setBotIdentity(ctx, resp.Identity, botID, &resp.Diagnostics)
-	patch, changed, needReplace := plan.patch(ctx, &state, &resp.Diagnostics)
+	patch, changed, needReplace := plan.patch(ctx, &state.botModel, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	var (
-		bot *lineworks.Bot
-		err error
+		bot  *lineworks.Bot
+		err  error
+		sent map[string]bool
 	)
 	switch {
 	case needReplace:
@@ -325,8 +351,10 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 			return
 		}
 		bot, err = r.data.client.ReplaceBot(ctx, botID, settings)
+		sent = everyBotSetting()
 	case changed:
 		bot, err = r.data.client.UpdateBot(ctx, botID, patch)
+		sent = patchedBotSettings(patch)
 	default:
 		bot, err = r.data.client.GetBot(ctx, botID)
 	}
@@ -334,21 +362,55 @@ func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		r.data.addClientError(&resp.Diagnostics, "Failed to update the LINE WORKS bot", err)
 		return
 	}
-	plan.setBot(ctx, bot, &resp.Diagnostics)
+	// bot_id is the one the request was made for, never the answer's.
+	plan.BotID = state.BotID
+	answers := plan.afterWrite(ctx, bot, sent, readBotAnswers(ctx, req.Private), &resp.Diagnostics)
+	answers.save(ctx, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m botModel
+	var m botResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	ctx, botID, ok := r.data.beginBot(ctx, m.BotID, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	// A bot already gone counts as deleted (the client says so).
+	// A bot already gone counts as deleted, once the client has made sure
+	// the 404 is the bot's.
 	if err := r.data.client.DeleteBot(ctx, botID); err != nil {
 		r.data.addClientError(&resp.Diagnostics, "Failed to delete the LINE WORKS bot", err)
 	}
+}
+
+// nameTaken reports, with an error on bot_name, a bot of the tenant that
+// already has name: most often one an interrupted apply created, which
+// Terraform never recorded. Creating another would leave the first
+// unmanaged.
+func (r *botResource) nameTaken(ctx context.Context, name string, diags *diag.Diagnostics) bool {
+	bots, err := r.data.client.ListBots(ctx)
+	if err != nil {
+		r.data.addClientError(diags, "Failed to list the LINE WORKS bots to check that the name is free", err)
+		return true
+	}
+	ids := botsNamed(bots, name)
+	if len(ids) == 0 {
+		return false
+	}
+	var named []string
+	for _, id := range ids {
+		created := "at a time LINE WORKS did not say"
+		if b, err := r.data.client.GetBot(ctx, id); err == nil && !b.CreatedTime.IsZero() {
+			created = "at " + formatTime(b.CreatedTime)
+		}
+		named = append(named, fmt.Sprintf("bot %d, created %s", id, created))
+	}
+	diags.AddAttributeError(path.Root("bot_name"), "A LINE WORKS bot of this name exists already",
+		fmt.Sprintf("The tenant already has a bot named %q: %s. It may be one an interrupted apply created, which Terraform never recorded. "+
+			"To manage it with this resource, import it: `terraform import <this resource's address> %d`, or an `import` block with id = %q. "+
+			"To create another bot of the same name all the same, set allow_duplicate_name = true.",
+			name, strings.Join(named, "; "), ids[0], formatBotID(ids[0])))
+	return true
 }
 
 // ImportState takes the bot's ID: `terraform import lineworks_bot.x 2000001`,

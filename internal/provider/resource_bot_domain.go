@@ -113,6 +113,7 @@ func (r *botDomainResource) Create(ctx context.Context, req resource.CreateReque
 		r.addRegisterError(&resp.Diagnostics, err)
 		return
 	}
+	noteInterrupted(ctx, &resp.Diagnostics, fmt.Sprintf("the registration of bot %d in domain %d", botID, domainID))
 	setBotDomainIdentity(ctx, resp.Identity, botID, reg.DomainID, &resp.Diagnostics)
 	m.set(botID, reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -129,7 +130,8 @@ func (r *botDomainResource) Read(ctx context.Context, req resource.ReadRequest, 
 	reg, err := r.data.client.GetBotDomain(ctx, botID, m.DomainID.ValueInt64())
 	if lineworks.IsNotFound(err) {
 		// The registration or the bot is gone (deleted outside Terraform, or
-		// by LINE WORKS when allow_domains was narrowed).
+		// by LINE WORKS when allow_domains was narrowed); the client has made
+		// sure the 404 is not a wrong api_endpoint's.
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -117,6 +117,7 @@ func (r *botSecretResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	ctx = maskSecrets(ctx, issued.Secret)
+	noteInterrupted(ctx, &resp.Diagnostics, fmt.Sprintf("a new secret of bot %d", botID))
 	at := formatTime(issued.IssuedAt)
 	m.ID = types.StringValue(m.BotID.ValueString() + "/" + at)
 	m.Secret = types.StringValue(issued.Secret)
@@ -141,7 +142,8 @@ func (r *botSecretResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	_, err := r.data.client.GetBot(ctx, botID)
 	if lineworks.IsNotFound(err) {
-		// The secret went with its bot.
+		// The secret went with its bot (the client has made sure the 404 is
+		// the bot's, not a wrong api_endpoint's).
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
@@ -482,6 +483,42 @@ func TestAccBot_scopes(t *testing.T) {
 		resource.TestStep{
 			Config:      readOnly + botConfig("x"),
 			ExpectError: errorText("LINE WORKS scope missing: bot", `issues its tokens for scopes = ["bot.read"]`, `Add "bot" to that block's scopes`),
+		},
+	)
+}
+
+// A bot of the same name already at the service (most often one an
+// interrupted apply created) is not created again: the error names it, with
+// its ID and creation time, and the import command. allow_duplicate_name
+// creates another all the same.
+func TestAccBot_duplicateName(t *testing.T) {
+	env := newBotEnv(t)
+	existing, err := env.emu.Bots.Add(lineworkstest.Bot{BotName: "tf-acc-Expense bot", Description: "Made elsewhere", PhotoURL: "https://example.com/e.png", Administrators: []string{testAdmin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.test(t,
+		resource.TestStep{
+			Config: env.provider() + botConfig("x"),
+			ExpectError: errorText("A LINE WORKS bot of this name exists already",
+				fmt.Sprintf(`The tenant already has a bot named "tf-acc-Expense bot": bot %d, created at %s`, existing.BotID, existing.CreatedTime.UTC().Format("2006-01-02T15:04:05Z")),
+				"interrupted apply", fmt.Sprintf("terraform import <this resource's address> %d", existing.BotID), "set allow_duplicate_name = true"),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				for _, r := range env.emu.Requests.All() {
+					if r.Method == http.MethodPost && r.Path == "/v1.0/bots" {
+						t.Fatal("the refused create was sent")
+					}
+				}
+			},
+			Config: env.provider() + botConfig("x", `allow_duplicate_name = true`),
+			Check: func(*terraform.State) error {
+				if n := len(env.emu.Bots.List()); n != 2 {
+					return fmt.Errorf("%d bots, want the existing one and a new one", n)
+				}
+				return nil
+			},
 		},
 	)
 }

@@ -61,6 +61,17 @@ func addConfigErrors(diags *diag.Diagnostics, err error) {
 	}
 }
 
+// warnVersionlessAPIEndpoint warns, on api_endpoint, when the API endpoint
+// does not end in a version segment: every call to it would answer 404.
+func warnVersionlessAPIEndpoint(diags *diag.Diagnostics, endpoint string) {
+	if err := lineworks.CheckAPIEndpointVersion(endpoint); err != nil {
+		src := settingSources[lineworks.SettingAPIEndpoint]
+		diags.AddAttributeWarning(path.Root(src.attr), "LINE WORKS api_endpoint without an API version",
+			fmt.Sprintf("%s (from %s or %s). The provider never takes such an endpoint's 404s for deleted bots, but every call will fail: set it to %s, or leave it unset.",
+				err, src.attr, src.env, lineworks.DefaultAPIEndpoint))
+	}
+}
+
 // unknownSettings are the client settings configured from values Terraform
 // does not know in this phase.
 func unknownSettings(m providerModel) map[lineworks.Setting]bool {

@@ -29,7 +29,7 @@ const AdminPrefix = "/_emulator/"
 //	DELETE /_emulator/bots/{botId}/domains/{domainId}  remove the registration → 204
 //	POST   /_emulator/directory                        add {"domains": [id…], "users": [{"userId"?, "email"?}…]}
 //	POST   /_emulator/attachments                      add a file a user sent (an AttachmentState)
-//	GET    /_emulator/settings                         answer forms, rate limit and its window, faults, bot limit, latencies
+//	GET    /_emulator/settings                         answer forms, rate limit and its window, faults, bot limit, latencies, create hold
 //	PUT    /_emulator/settings                         change the settings sent (Settings; "answer_forms": "all" works;
 //	                                                   "faults": {"stall_after_headers": ["api"]} stalls a host's answers)
 //	POST   /_emulator/faults/too-many-requests         the next {"count"} API requests answer 429 (rateLimit-reset {"reset"})

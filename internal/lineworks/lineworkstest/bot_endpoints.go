@@ -60,6 +60,7 @@ func (b *Bots) createBot(w http.ResponseWriter, r *http.Request, t *token) {
 	if !set["channelEvents"] {
 		bot.ChannelEvents = b.defaultChannelEvents(forms)
 	}
+	b.holdCreate()
 	now := b.clock.now()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -200,4 +201,34 @@ func (b *Bots) issueSecret(w http.ResponseWriter, r *http.Request, t *token) {
 		b.mu.Unlock()
 		writeJSON(w, http.StatusOK, "application/json", map[string]string{"secret": secret})
 	})
+}
+
+// SetCreateHold sets how long POST /bots waits before it creates the bot
+// and answers, so that a test can interrupt a client while its create is in
+// flight. The bot is created when the hold ends even if the client has gone
+// away meanwhile (inferred: a service that received a create carries it out;
+// an interrupted apply was measured to leave the bot behind). 0, the
+// default, turns holding off; a change applies to the creates that arrive
+// from then on.
+func (b *Bots) SetCreateHold(d time.Duration) {
+	b.mu.Lock()
+	b.createHold = max(d, 0)
+	b.mu.Unlock()
+}
+
+// holdCreate waits out the create hold (SetCreateHold), whatever the client
+// does meanwhile, or until the server closes.
+func (b *Bots) holdCreate() {
+	b.mu.Lock()
+	hold := b.createHold
+	b.mu.Unlock()
+	if hold <= 0 {
+		return
+	}
+	t := time.NewTimer(hold)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-b.guard.closed:
+	}
 }

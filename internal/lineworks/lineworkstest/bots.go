@@ -39,6 +39,8 @@ type Bots struct {
 	deleted map[int64]bool // IDs of bots that existed and were deleted
 	nextID  int64
 	limit   int
+	// createHold delays every POST /bots (SetCreateHold).
+	createHold time.Duration
 
 	removalHooks []func(botID, domainID int64)
 }

@@ -2,6 +2,7 @@ package lineworkstest_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -431,3 +432,41 @@ func TestBotRoutes(t *testing.T) {
 	s.Storage.AddAttachment(fmt.Sprint(id), fileID, lineworkstest.Attachment{Content: []byte("x")})
 	wantStatus(t, botCall(t, s, http.MethodGet, botPath(id, "attachments", fileID), tok, nil), http.StatusFound)
 }
+
+// A create held by SetCreateHold (or the admin door's create_hold_ms) is
+// carried out when the hold ends, even when the client has gone away
+// meanwhile: what an interrupted apply meets on the service.
+func TestAHeldCreateIsCarriedOutForAClientGone(t *testing.T) {
+	s, tok := newBotServer(t)
+	if err := s.ChangeSettings(lineworkstest.Settings{CreateHoldMillis: ptrTo(int64(500))}); err != nil {
+		t.Fatal(err)
+	}
+	if got := *s.State().Settings.CreateHoldMillis; got != 500 {
+		t.Fatalf("create_hold_ms = %d", got)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	req := botRequest(s, http.MethodPost, "/bots", tok, validBot()).WithContext(ctx)
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	waitFor(t, "the create to arrive", func() bool { return s.Requests.Count(lineworkstest.HostAPI, "/v1.0/bots") == 1 })
+	start := time.Now()
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("the client was not cut off")
+	}
+	if len(s.Bots.List()) != 0 {
+		t.Fatal("the bot was created before the hold ended")
+	}
+	waitFor(t, "the bot to be created", func() bool { return len(s.Bots.List()) == 1 })
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("created after %v", d)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -123,6 +123,9 @@ type Settings struct {
 	MutationHoldMillis *int64 `json:"mutation_hold_ms,omitempty"`
 	// ReadLatencyMillis is how long each read (GET) of the API host takes.
 	ReadLatencyMillis *int64 `json:"read_latency_ms,omitempty"`
+	// CreateHoldMillis is how long each POST /bots waits before the bot is
+	// created (Bots.SetCreateHold); 0 is off.
+	CreateHoldMillis *int64 `json:"create_hold_ms,omitempty"`
 }
 
 // State returns the whole state. Each component is read under its own lock,
@@ -219,12 +222,13 @@ func (s *Server) settings() Settings {
 	faults := s.Faults.Injecting()
 	s.Bots.mu.Lock()
 	botLimit := s.Bots.limit
+	createHold := s.Bots.createHold.Milliseconds()
 	s.Bots.mu.Unlock()
 	s.Bots.guard.mu.Lock()
 	hold := s.Bots.guard.hold.Milliseconds()
 	s.Bots.guard.mu.Unlock()
 	return Settings{AnswerForms: &forms, RateLimitPerMinute: &limit, RateLimitWindowMillis: &window, Faults: &faults,
-		BotLimit: &botLimit, MutationHoldMillis: &hold, ReadLatencyMillis: &readLatency}
+		BotLimit: &botLimit, MutationHoldMillis: &hold, ReadLatencyMillis: &readLatency, CreateHoldMillis: &createHold}
 }
 
 // ChangeSettings changes the settings st sets, or none when one is wrong.
@@ -257,6 +261,9 @@ func (s *Server) prepareSettings(st Settings) (func(), error) {
 	if st.MutationHoldMillis != nil && *st.MutationHoldMillis < 0 {
 		return nil, fmt.Errorf("mutation_hold_ms must not be negative")
 	}
+	if st.CreateHoldMillis != nil && *st.CreateHoldMillis < 0 {
+		return nil, fmt.Errorf("create_hold_ms must not be negative")
+	}
 	if st.ReadLatencyMillis != nil && *st.ReadLatencyMillis < 0 {
 		return nil, fmt.Errorf("read_latency_ms must not be negative")
 	}
@@ -282,6 +289,9 @@ func (s *Server) prepareSettings(st Settings) (func(), error) {
 		}
 		if st.BotLimit != nil {
 			s.Bots.SetLimit(*st.BotLimit)
+		}
+		if st.CreateHoldMillis != nil {
+			s.Bots.SetCreateHold(time.Duration(*st.CreateHoldMillis) * time.Millisecond)
 		}
 		if st.MutationHoldMillis != nil {
 			s.Bots.SetMutationHold(time.Duration(*st.MutationHoldMillis) * time.Millisecond)
