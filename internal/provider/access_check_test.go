@@ -49,13 +49,13 @@ resource "lineworks_bot_secret" "x" {
 }
 
 // A token given to a block (from an ephemeral lineworks_access_token with
-// its own scopes, or issued elsewhere; here one issued for bot.message) has
-// scopes the plan cannot know: the plan goes through, and the apply's 403
-// says to add the scope where the token was issued, not to the provider
-// block's scopes.
+// its own scopes, or issued elsewhere; here one issued for bot.read, which
+// lists bots for the name check but cannot create one) has scopes the plan
+// cannot know: the plan goes through, and the apply's 403 says to add the
+// scope where the token was issued, not to the provider block's scopes.
 func TestAccAccessCheck_aGivenTokensScopesAreNamedWhereTheyAre(t *testing.T) {
 	env := newBotEnv(t)
-	token := env.emu.Auth.IssueAccessToken(testClientID, "bot.message")
+	token := env.emu.Auth.IssueAccessToken(testClientID, "bot.read")
 	env.test(t, resource.TestStep{
 		Config: fmt.Sprintf(`
 provider "lineworks" {
