@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // IssuedSecret is a bot secret just issued, and the mark of that issue.
@@ -102,15 +104,16 @@ func (c *Client) withSecretRecord(ctx context.Context, botID int64, f func(last 
 		c.cfg.Logger.Debug(ctx, "no place to record bot secrets", map[string]any{"error": err.Error()})
 		return f(nil, func(secretRecord) {})
 	}
-	unlock, err := lockRecordFile(ctx, name+".lock")
-	if err != nil {
+	// The lock goes with the process: one that dies holding it holds nothing.
+	fl := flock.New(name + ".lock")
+	if _, err := fl.TryLockContext(ctx, lockPollInterval); err != nil {
 		if ctx.Err() != nil {
-			return err
+			return ctx.Err()
 		}
 		c.cfg.Logger.Debug(ctx, "could not lock the bot secret record", map[string]any{"error": err.Error()})
-		unlock = func() {}
+	} else {
+		defer func() { _ = fl.Unlock() }()
 	}
-	defer unlock()
 	var last *secretRecord
 	if b, err := os.ReadFile(name); err == nil {
 		var r secretRecord
