@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -46,32 +44,6 @@ type botResource struct {
 func (r *botResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_bot"
 }
-
-// Descriptions shared by the resource and the data source.
-const (
-	botCallbackEventsDescription = "Message types users may send the bot, and that reach the callback: any of `text`, `location`, `sticker`, `image`, `file`, `audio`, `video`. " +
-		"The others are greyed out in the chat."
-	botCallbackEventsLeftOut = " Left out when the bot is created, LINE WORKS applies a default of its own, which its documentation does not state: list the types to be sure. " +
-		"Removed later, an empty list is sent: no message type is listed then."
-	botChannelEventsDescription = "Channel events sent to the callback: any of `message`, `join`, `leave`, `joined`, `left`, `postback`, `begin`, `end`."
-	botScopeNote                = "The provider's token needs the `bot` scope (add it to the provider's `scopes` and enable it for the app in the Developer Console)."
-)
-
-var (
-	botURLValidator = clientValidator{"https URL for LINE WORKS", lineworks.ValidateBotURL}
-	botNameLength   = botTextLength("a bot name", lineworks.MaxBotNameLength)
-	botDescLength   = botTextLength("a description", lineworks.MaxBotDescriptionLength)
-	botLanguageKey  = oneOfWords{values: lineworks.BotLanguages, say: func(attr, v string) string {
-		return fmt.Sprintf("%s has the key %q, which is not a language LINE WORKS takes: use %s.", attr, v, quotedWords(lineworks.BotLanguages))
-	}}
-	botUserIDs = setvalidator.ValueStringsAre(notEmpty{say: func(attr string) string {
-		return attr + " holds an empty string: give the user IDs or login e-mail addresses of members of the tenant."
-	}})
-	botDomainIDs      = setvalidator.ValueInt64sAre(domainIDValidator)
-	noLineBreaks      = stringvalidator.RegexMatches(regexp.MustCompile(`^[^\r\n]*$`), "must not contain line breaks: LINE WORKS replaces them with spaces, so write a space instead")
-	botLanguageKeys   = mapvalidator.KeysAre(botLanguageKey)
-	botLanguagesMarkd = "`" + strings.Join(lineworks.BotLanguages, "`, `") + "`"
-)
 
 func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
