@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,4 +23,33 @@ func importByBotID(ctx context.Context, req resource.ImportStateRequest, resp *r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), id)...)
+}
+
+// splitBotImportID reads the import ID of something that belongs to a bot:
+// fields parts separated by "/", the first the bot's ID, as
+// `{bot_id}/{rich_menu_id}`. Blanks around a field, as a copy and paste
+// leaves them, do not count; the last field keeps any further "/", for its
+// own check to refuse. It returns the bot's ID and the other fields, or
+// false when there are fewer fields or the first is not a bot ID.
+func splitBotImportID(id string, parts int) (botID int64, rest []string, ok bool) {
+	fields := strings.SplitN(id, "/", parts)
+	if len(fields) != parts {
+		return 0, nil, false
+	}
+	for i := range fields {
+		fields[i] = strings.TrimSpace(fields[i])
+	}
+	botID, err := lineworks.ParseBotID(fields[0])
+	if err != nil {
+		return 0, nil, false
+	}
+	return botID, fields[1:], true
+}
+
+// parseDomainID reads a domain's ID in an import ID: a positive number in
+// decimal digits, written as Terraform writes it back (no sign, no leading
+// zeros), so that the import round-trips.
+func parseDomainID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0 && strconv.FormatInt(id, 10) == s
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -81,4 +83,39 @@ func TestAccBotDomain_importIDs(t *testing.T) {
 			ExpectError:       errorText("No such LINE WORKS bot registration to import", fmt.Sprintf("is not registered in domain %d", testDomain3), "Check both IDs ({bot_id}/{domain_id})"),
 		},
 	)
+}
+
+// An import ID of something of a bot: the bot's ID first, blanks around a
+// field aside, the last field keeping any further "/" for its own check;
+// too few fields or a first one that is no bot ID is refused.
+func TestSplitBotImportID(t *testing.T) {
+	for _, tc := range []struct {
+		id    string
+		parts int
+		bot   int64
+		rest  []string
+	}{
+		{"2000001/40001", 2, 2000001, []string{"40001"}},
+		{" 2000001 / admin@example.com\n", 2, 2000001, []string{"admin@example.com"}},
+		{"2000001/10000001/user/x", 3, 2000001, []string{"10000001", "user/x"}},
+		{"2000001", 2, 0, nil},
+		{"2000001/10000001", 3, 0, nil},
+		{"bot/40001", 2, 0, nil},
+		{"/40001", 2, 0, nil},
+	} {
+		bot, rest, ok := splitBotImportID(tc.id, tc.parts)
+		if ok != (tc.rest != nil) || bot != tc.bot || !slices.Equal(rest, tc.rest) {
+			t.Errorf("splitBotImportID(%q, %d) = %d, %q, %v; want %d, %q", tc.id, tc.parts, bot, rest, ok, tc.bot, tc.rest)
+		}
+	}
+}
+
+// A domain's ID in an import ID is written as Terraform writes it back, so
+// that the import round-trips.
+func TestParseDomainID(t *testing.T) {
+	for s, want := range map[string]bool{"10000001": true, "1": true, "0": false, "-5": false, "+5": false, "010": false, "1e3": false, "": false, "99999999999999999999": false} {
+		if id, ok := parseDomainID(s); ok != want || (ok && strconv.FormatInt(id, 10) != s) {
+			t.Errorf("parseDomainID(%q) = %d, %v; want ok %v", s, id, ok, want)
+		}
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -190,28 +189,21 @@ func (r *botDomainMemberResource) Delete(ctx context.Context, req resource.Delet
 // ImportState takes `{bot_id}/{domain_id}/{user_id}`, the user as LINE
 // WORKS lists them.
 func (r *botDomainMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.SplitN(req.ID, "/", 3)
-	fail := func() {
+	botID, rest, ok := splitBotImportID(req.ID, 3)
+	var domainID int64
+	if ok {
+		domainID, ok = parseDomainID(rest[0])
+	}
+	if !ok || lineworks.ValidateUserID(rest[1]) != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot_domain_member",
 			fmt.Sprintf("%q is not {bot_id}/{domain_id}/{user_id}: import a bot's user by the bot's ID, the domain's ID and the user as LINE WORKS lists them, such as 2000001/10000001/userf7da-f82c-4284-13e7-030f3b4c756x.", req.ID))
-	}
-	if len(parts) != 3 {
-		fail()
 		return
 	}
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i]) // blanks a copy and paste leaves do not count
-	}
-	botID, err := lineworks.ParseBotID(parts[0])
-	domainID, derr := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || derr != nil || domainID <= 0 || strconv.FormatInt(domainID, 10) != parts[1] || lineworks.ValidateUserID(parts[2]) != nil {
-		fail()
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), botDomainMemberID(botID, domainID, parts[2]))...)
+	userID := rest[1]
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), botDomainMemberID(botID, domainID, userID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), formatBotID(botID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain_id"), domainID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), parts[2])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, memberImportedKey, []byte("true"))...)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -332,14 +331,13 @@ func (r *botRichMenuResource) Delete(ctx context.Context, req resource.DeleteReq
 // ImportState takes `{bot_id}/{rich_menu_id}`. The image cannot be read
 // back: with image_path set, the next apply uploads it.
 func (r *botRichMenuResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	bot, menuID, ok := strings.Cut(req.ID, "/")
-	bot, menuID = strings.TrimSpace(bot), strings.TrimSpace(menuID) // blanks a copy and paste leaves do not count
-	botID, err := lineworks.ParseBotID(bot)
-	if !ok || err != nil || lineworks.ValidateRichMenuID(menuID) != nil {
+	botID, rest, ok := splitBotImportID(req.ID, 2)
+	if !ok || lineworks.ValidateRichMenuID(rest[0]) != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot_rich_menu",
 			fmt.Sprintf("%q is not {bot_id}/{rich_menu_id}: import a rich menu by the bot's ID and the menu's ID, such as 2000001/40001.", req.ID))
 		return
 	}
+	menuID := rest[0]
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), richMenuResourceID(botID, menuID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), formatBotID(botID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rich_menu_id"), menuID)...)

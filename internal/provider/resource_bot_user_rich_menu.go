@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -142,14 +141,13 @@ func (r *botUserRichMenuResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState takes `{bot_id}/{user_id}`.
 func (r *botUserRichMenuResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	bot, user, ok := strings.Cut(req.ID, "/")
-	bot, user = strings.TrimSpace(bot), strings.TrimSpace(user) // blanks a copy and paste leaves do not count
-	botID, err := lineworks.ParseBotID(bot)
-	if !ok || err != nil || lineworks.ValidateUserID(user) != nil {
+	botID, rest, ok := splitBotImportID(req.ID, 2)
+	if !ok || lineworks.ValidateUserID(rest[0]) != nil {
 		resp.Diagnostics.AddError("Invalid import ID for lineworks_bot_user_rich_menu",
 			fmt.Sprintf("%q is not {bot_id}/{user_id}: import a user's rich menu by the bot's ID and the user's ID or login ID, such as 2000001/admin@example.com.", req.ID))
 		return
 	}
+	user := rest[0]
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), userRichMenuResourceID(botID, user))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), formatBotID(botID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), user)...)
