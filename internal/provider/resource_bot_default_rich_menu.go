@@ -92,14 +92,8 @@ func (r *botDefaultRichMenuResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	id, err := r.data.client.GetDefaultRichMenu(ctx, botID)
-	if errors.Is(err, lineworks.ErrNotSet) {
-		// Removed outside Terraform (or its menu deleted), as a call on the
-		// bot confirmed: the next plan sets it again.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot's default rich menu", err)
+	// ErrNotSet: removed outside Terraform, or its menu deleted.
+	if r.data.stopRead(ctx, resp, err, errors.Is(err, lineworks.ErrNotSet), "Failed to read the LINE WORKS bot's default rich menu") {
 		return
 	}
 	m.BotID, m.RichMenuID = types.StringValue(formatBotID(botID)), types.StringValue(id)

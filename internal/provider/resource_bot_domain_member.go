@@ -141,15 +141,13 @@ func (r *botDomainMemberResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	listedAs := r.listedAs(ctx, req.Private, m, &resp.Diagnostics)
 	members, err := r.data.client.ListBotDomainMembers(ctx, botID, m.DomainID.ValueInt64())
+	// The registration, or its bot, is gone, or open to all users: it has
+	// no members.
+	gone := errors.Is(err, lineworks.ErrNotRegistered) || errors.Is(err, lineworks.ErrAllUsers)
+	if r.data.stopRead(ctx, resp, err, gone, "Failed to read the LINE WORKS bot's users") {
+		return
+	}
 	switch {
-	case errors.Is(err, lineworks.ErrNotRegistered), errors.Is(err, lineworks.ErrAllUsers):
-		// The registration, or its bot, is gone, or open to all users: it
-		// has no members (confirmed by calls that work on this endpoint).
-		resp.State.RemoveResource(ctx)
-		return
-	case err != nil:
-		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot's users", err)
-		return
 	case !slices.Contains(members, listedAs) && r.imported(ctx, req.Private, &resp.Diagnostics):
 		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "No such LINE WORKS bot user to import",
 			fmt.Sprintf("Bot %d's registration in domain %d does not list %s among its %d users%s. LINE WORKS lists a user added by login e-mail under their user ID: "+

@@ -132,14 +132,8 @@ func (r *botPersistentMenuResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	menu, err := r.data.client.GetPersistentMenu(ctx, botID)
-	if errors.Is(err, lineworks.ErrNotSet) {
-		// Deleted outside Terraform (or by a rich menu's creation), as a call
-		// on the bot confirmed: the next plan sets it again.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot's persistent menu", err)
+	// ErrNotSet: deleted outside Terraform, or by a rich menu's creation.
+	if r.data.stopRead(ctx, resp, err, errors.Is(err, lineworks.ErrNotSet), "Failed to read the LINE WORKS bot's persistent menu") {
 		return
 	}
 	m.BotID = types.StringValue(formatBotID(botID))

@@ -271,14 +271,8 @@ func (r *botRichMenuResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	menu, err := r.data.client.GetRichMenu(ctx, botID, m.RichMenuID.ValueString())
-	if errors.Is(err, lineworks.ErrRichMenuNotFound) {
-		// Deleted outside Terraform, as a call on the bot confirmed: the
-		// next plan creates it again.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS rich menu", err)
+	// ErrRichMenuNotFound: deleted outside Terraform, or with its bot.
+	if r.data.stopRead(ctx, resp, err, errors.Is(err, lineworks.ErrRichMenuNotFound), "Failed to read the LINE WORKS rich menu") {
 		return
 	}
 	m.setMenu(ctx, botID, menu, &resp.Diagnostics)

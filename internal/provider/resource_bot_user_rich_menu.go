@@ -105,14 +105,8 @@ func (r *botUserRichMenuResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	menu, err := r.data.client.GetUserRichMenu(ctx, botID, m.UserID.ValueString())
-	if errors.Is(err, lineworks.ErrNotSet) {
-		// Removed outside Terraform (or its menu deleted), as a call on the
-		// bot confirmed: the next plan sets it again.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS user's rich menu", err)
+	// ErrNotSet: removed outside Terraform, or its menu deleted.
+	if r.data.stopRead(ctx, resp, err, errors.Is(err, lineworks.ErrNotSet), "Failed to read the LINE WORKS user's rich menu") {
 		return
 	}
 	m.ID = types.StringValue(userRichMenuResourceID(botID, m.UserID.ValueString()))
