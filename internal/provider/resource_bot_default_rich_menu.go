@@ -7,8 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -52,12 +50,7 @@ func (r *botDefaultRichMenuResource) Schema(_ context.Context, _ resource.Schema
 			"One per bot; destroying it leaves the bot without a default. It is the bot's `defaultRichmenuId`, which this resource manages " +
 			"in place of `lineworks_bot`'s `default_rich_menu_id` (leave that unset): the rich menu depends on the bot, so the bot cannot name it without a cycle. " + menuScopeNote,
 		Attributes: map[string]schema.Attribute{
-			"bot_id": schema.StringAttribute{
-				MarkdownDescription: "The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it sets the default of the other bot instead.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{botIDValidator},
-			},
+			"bot_id": botIDArgument("The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it sets the default of the other bot instead."),
 			"rich_menu_id": schema.StringAttribute{
 				MarkdownDescription: "The rich menu to show, such as `lineworks_bot_rich_menu.x.rich_menu_id`: a menu of the same bot. " +
 					"Changing it (a replaced menu included) sets the new default in place.",

@@ -67,17 +67,8 @@ func (r *botDomainMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"(`lineworks_bot_domain` with `allow_to_selected_member = true`). Without members, such a registration lets nobody use the bot. " +
 			"Every argument forces a new member: there is nothing to update. The token needs the `bot` scope.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`{bot_id}/{domain_id}/{user_id}`, as `terraform import` takes it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"bot_id": schema.StringAttribute{
-				MarkdownDescription: "The bot's ID, such as `lineworks_bot.x.bot_id`.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{botIDValidator},
-			},
+			"id":     importIDAttribute("{bot_id}/{domain_id}/{user_id}"),
+			"bot_id": botIDArgument("The bot's ID, such as `lineworks_bot.x.bot_id`."),
 			"domain_id": schema.Int64Attribute{
 				MarkdownDescription: "The domain's ID. Take it from the registration, `lineworks_bot_domain.x.domain_id`, so that the member is added after the registration exists and removed before it goes.",
 				Required:            true,

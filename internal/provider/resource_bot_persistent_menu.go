@@ -10,8 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -54,12 +52,7 @@ func (r *botPersistentMenuResource) Schema(_ context.Context, _ resource.SchemaR
 			"**A bot has a persistent menu or rich menus, never both**: creating a rich menu deletes the persistent menu, and a persistent menu " +
 			"cannot be added while the bot has any rich menu. " + menuScopeNote,
 		Attributes: map[string]schema.Attribute{
-			"bot_id": schema.StringAttribute{
-				MarkdownDescription: "The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it gives the other bot the menu instead.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{botIDValidator},
-			},
+			"bot_id": botIDArgument("The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it gives the other bot the menu instead."),
 			"actions": schema.ListNestedAttribute{
 				MarkdownDescription: fmt.Sprintf("The buttons, %d to %d, in order. Labels and texts are on one line: LINE WORKS would turn a line break into a space.",
 					lineworks.MinPersistentMenuActions, lineworks.MaxPersistentMenuActions),

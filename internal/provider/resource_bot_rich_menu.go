@@ -57,17 +57,8 @@ func (r *botRichMenuResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"(`lineworks_bot_default_rich_menu`) or a user's (`lineworks_bot_user_rich_menu`). " +
 			"**Creating a rich menu deletes the bot's persistent menu.** " + menuScopeNote,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`{bot_id}/{rich_menu_id}`, as `terraform import` takes it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"bot_id": schema.StringAttribute{
-				MarkdownDescription: "The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it creates the menu on the other bot.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{botIDValidator},
-			},
+			"id":     importIDAttribute("{bot_id}/{rich_menu_id}"),
+			"bot_id": botIDArgument("The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it creates the menu on the other bot."),
 			"rich_menu_id": schema.StringAttribute{
 				MarkdownDescription: "The menu's ID assigned by LINE WORKS, such as `40001`. Feed it to `lineworks_bot_default_rich_menu` and `lineworks_bot_user_rich_menu`.",
 				Computed:            true,

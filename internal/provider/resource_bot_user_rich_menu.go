@@ -55,17 +55,8 @@ func (r *botUserRichMenuResource) Schema(_ context.Context, _ resource.SchemaReq
 		MarkdownDescription: "A rich menu of a bot for one user (`POST /bots/{botId}/richmenus/{richmenuId}/users/{userId}`), shown to that user in place of the bot's default. " +
 			"Destroying it shows the user the default again. " + menuScopeNote,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`{bot_id}/{user_id}`, as `terraform import` takes it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"bot_id": schema.StringAttribute{
-				MarkdownDescription: "The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it gives the user a menu of the other bot instead.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{botIDValidator},
-			},
+			"id":     importIDAttribute("{bot_id}/{user_id}"),
+			"bot_id": botIDArgument("The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it gives the user a menu of the other bot instead."),
 			"user_id": schema.StringAttribute{
 				MarkdownDescription: "The user: a user ID such as `userf7da-f82c-4284-13e7-030f3b4c756x`, or a login ID (e-mail). Changing it gives the other user the menu instead.",
 				Required:            true,
