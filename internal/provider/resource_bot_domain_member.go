@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -116,8 +115,7 @@ func (r *botDomainMemberResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	if listedAs != userID {
-		raw, _ := json.Marshal(listedAs) // a string always marshals
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, memberListedAsKey, raw)...)
+		writePrivate(ctx, resp.Private, memberListedAsKey, listedAs, &resp.Diagnostics)
 	}
 	m.ID = types.StringValue(botDomainMemberID(botID, domainID, userID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -193,16 +191,14 @@ func (r *botDomainMemberResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), formatBotID(botID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("domain_id"), domainID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, memberImportedKey, []byte("true"))...)
+	writePrivate(ctx, resp.Private, memberImportedKey, true, &resp.Diagnostics)
 }
 
 // listedAs is the name LINE WORKS lists m's user under: what Create
 // recorded, else user_id.
 func (r *botDomainMemberResource) listedAs(ctx context.Context, private privateStore, m botDomainMemberModel, diags *diag.Diagnostics) string {
-	raw, d := private.GetKey(ctx, memberListedAsKey)
-	diags.Append(d...)
 	var name string
-	if len(raw) > 0 && json.Unmarshal(raw, &name) == nil && name != "" {
+	if readPrivate(ctx, private, memberListedAsKey, &name, diags) && name != "" {
 		return name
 	}
 	return m.UserID.ValueString()
@@ -210,9 +206,8 @@ func (r *botDomainMemberResource) listedAs(ctx context.Context, private privateS
 
 // imported reports whether the state comes from an import not yet read.
 func (r *botDomainMemberResource) imported(ctx context.Context, private privateStore, diags *diag.Diagnostics) bool {
-	raw, d := private.GetKey(ctx, memberImportedKey)
-	diags.Append(d...)
-	return string(raw) == "true"
+	var imported bool
+	return readPrivate(ctx, private, memberImportedKey, &imported, diags) && imported
 }
 
 // listing renders a few members for a message: ": a, b, c" (and how many

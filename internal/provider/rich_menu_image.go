@@ -6,7 +6,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -18,13 +17,6 @@ import (
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 )
-
-// privateStore is a resource's private state, which survives from plan to
-// apply and between refreshes without showing in the plan.
-type privateStore interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
 
 // richMenuImageKey holds a richMenuImageRecord in the private state.
 const richMenuImageKey = "image"
@@ -125,7 +117,7 @@ func (r *botRichMenuResource) setImage(ctx context.Context, botID int64, m *botR
 	if img, err := r.data.client.GetRichMenuImage(ctx, botID, m.RichMenuID.ValueString()); err == nil {
 		record = recordOf(*img)
 	}
-	saveImageRecord(ctx, private, record, diags)
+	writePrivate(ctx, private, richMenuImageKey, record, diags)
 }
 
 // readImage checks that the menu still has the image Terraform set. One that
@@ -142,23 +134,12 @@ func (r *botRichMenuResource) readImage(ctx context.Context, botID int64, m *bot
 		return
 	}
 	now := recordOf(*img)
-	raw, d := prior.GetKey(ctx, richMenuImageKey)
-	diags.Append(d...)
 	var was richMenuImageRecord
-	if len(raw) == 0 || json.Unmarshal(raw, &was) != nil {
-		saveImageRecord(ctx, private, now, diags) // first seen: what there is now
+	if !readPrivate(ctx, prior, richMenuImageKey, &was, diags) {
+		writePrivate(ctx, private, richMenuImageKey, now, diags) // first seen: what there is now
 		return
 	}
 	if !was.equal(now) {
 		m.ImageSHA256, m.I18nImageSHA256 = types.StringNull(), types.MapNull(types.StringType)
 	}
-}
-
-func saveImageRecord(ctx context.Context, private privateStore, record richMenuImageRecord, diags *diag.Diagnostics) {
-	raw, err := json.Marshal(record)
-	if err != nil {
-		diags.AddError("Recording the rich menu's image failed", err.Error())
-		return
-	}
-	diags.Append(private.SetKey(ctx, richMenuImageKey, raw)...)
 }
