@@ -1,9 +1,10 @@
 package provider
 
-// What lineworks_bot_rich_menu and lineworks_bot_persistent_menu share: the
-// action object (bot-actionobject) in Terraform's terms, its conversions to
-// and from the client's, and where the client's findings about a menu land
-// in a configuration.
+// What the menu resources share: the scopes they need, and, for
+// lineworks_bot_rich_menu and lineworks_bot_persistent_menu, the action
+// object (bot-actionobject) in Terraform's terms, its conversions to and
+// from the client's, and where the client's findings about a menu land in a
+// configuration.
 
 import (
 	"context"
@@ -21,6 +22,9 @@ import (
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 )
+
+// menuScopeNote says which scopes the menu resources need.
+const menuScopeNote = "The provider's token needs the `bot` or `bot.message` scope (add it to the provider's `scopes` and enable it for the app in the Developer Console)."
 
 // menuActionModel is an action: a rich menu area's (every field) or a
 // persistent menu button's (no data, display_text or i18n_display_texts).

@@ -37,9 +37,6 @@ type botDefaultRichMenuModel struct {
 	RichMenuID types.String `tfsdk:"rich_menu_id"`
 }
 
-// richMenuIDValidator is the plan-time check of a rich_menu_id argument.
-var richMenuIDValidator = clientValidator{"LINE WORKS rich menu ID", lineworks.ValidateRichMenuID}
-
 func (r *botDefaultRichMenuResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_bot_default_rich_menu"
 }

@@ -131,9 +131,6 @@ func (r *botRichMenuResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-// menuScopeNote says which scopes the menu resources need.
-const menuScopeNote = "The provider's token needs the `bot` or `bot.message` scope (add it to the provider's `scopes` and enable it for the app in the Developer Console)."
-
 func (r *botRichMenuResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }

@@ -43,9 +43,6 @@ type botUserRichMenuModel struct {
 	RichMenuID types.String `tfsdk:"rich_menu_id"`
 }
 
-// userIDValidator is the plan-time check of a user_id argument.
-var userIDValidator = clientValidator{"LINE WORKS user ID or login ID", lineworks.ValidateUserID}
-
 func (r *botUserRichMenuResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_bot_user_rich_menu"
 }

@@ -75,6 +75,12 @@ var botIDValidator = clientValidator{"LINE WORKS bot ID", func(s string) error {
 	return err
 }}
 
+// richMenuIDValidator is the plan-time check of a rich_menu_id argument.
+var richMenuIDValidator = clientValidator{"LINE WORKS rich menu ID", lineworks.ValidateRichMenuID}
+
+// userIDValidator is the plan-time check of a user_id argument.
+var userIDValidator = clientValidator{"LINE WORKS user ID or login ID", lineworks.ValidateUserID}
+
 // clientValidator applies one of the client's own checks at plan time, so a
 // value is refused by the same rule before and after Terraform.
 type clientValidator struct {
