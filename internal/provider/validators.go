@@ -6,7 +6,6 @@ import (
 	"math"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -256,19 +255,6 @@ func (v oneOfWords) ValidateString(_ context.Context, req validator.StringReques
 	}
 	// The path names the element or key; the message names what holds it.
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(req.Path.ParentPath().String(), req.ConfigValue.ValueString()))
-}
-
-// quotedWords lists values quoted, joined as a sentence offering a choice
-// does: "a", "b" or "c".
-func quotedWords(values []string) string {
-	q := make([]string, len(values))
-	for i, v := range values {
-		q[i] = strconv.Quote(v)
-	}
-	if len(q) < 2 {
-		return strings.Join(q, "")
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // notEmpty refuses an empty string, in words written for the argument.
