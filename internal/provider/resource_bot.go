@@ -138,7 +138,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Validators:    []validator.String{botDefaultRichMenuIDNotEmpty},
 			},
 			"i18n_bot_names": schema.MapAttribute{
-				MarkdownDescription: "The bot's name in other languages, keyed by language: " + botLanguagesMarkd + ". Each 1 to 100 characters, on one line.",
+				MarkdownDescription: fmt.Sprintf("The bot's name in other languages, keyed by language: %s. Each 1 to %d characters, on one line.", botLanguagesMarkd, lineworks.MaxBotNameLength),
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.Map{
@@ -147,7 +147,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				},
 			},
 			"i18n_descriptions": schema.MapAttribute{
-				MarkdownDescription: "The description in other languages, keyed by language: " + botLanguagesMarkd + ". Each 1 to 100 characters.",
+				MarkdownDescription: fmt.Sprintf("The description in other languages, keyed by language: %s. Each 1 to %d characters.", botLanguagesMarkd, lineworks.MaxBotDescriptionLength),
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.Map{
@@ -156,7 +156,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				},
 			},
 			"i18n_photo_urls": schema.MapAttribute{
-				MarkdownDescription: "Profile picture URLs for other languages, keyed by language: " + botLanguagesMarkd + ". https only, at most 1000 characters each.",
+				MarkdownDescription: fmt.Sprintf("Profile picture URLs for other languages, keyed by language: %s. https only, at most %d characters each.", botLanguagesMarkd, lineworks.MaxBotURLLength),
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators:          []validator.Map{botLanguageKeys, mapvalidator.ValueStringsAre(botURLValidator)},
