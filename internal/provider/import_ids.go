@@ -1,8 +1,13 @@
 package provider
 
+// Import IDs: what `terraform import` and an import block's `id` give, read
+// by one rule whichever resource takes them. Blanks around an ID, as a copy
+// and paste leaves them, do not count.
+
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,4 +27,30 @@ func importByBotID(ctx context.Context, req resource.ImportStateRequest, resp *r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), id)...)
+}
+
+// parseBotDomainID reads `{bot_id}/{domain_id}`, blanks around either
+// aside.
+func parseBotDomainID(id string) (botID, domainID int64, err error) {
+	fail := fmt.Errorf("%q is not {bot_id}/{domain_id}: import a registration by the bot's ID and the domain's ID, both in decimal digits, such as 2000001/10000001", id)
+	bot, domain, ok := strings.Cut(id, "/")
+	if !ok {
+		return 0, 0, fail
+	}
+	bot, domain = strings.TrimSpace(bot), strings.TrimSpace(domain)
+	if botID, err = lineworks.ParseBotID(bot); err != nil {
+		return 0, 0, fail
+	}
+	if domainID, ok = parseDomainID(domain); !ok {
+		return 0, 0, fail
+	}
+	return botID, domainID, nil
+}
+
+// parseDomainID reads the domain's ID in an import ID by the rule of a bot
+// ID (lineworks.ParseBotID): a positive number in decimal digits, written
+// as such (no sign, no leading zeros).
+func parseDomainID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0 && strconv.FormatInt(id, 10) == s
 }
