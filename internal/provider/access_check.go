@@ -138,27 +138,10 @@ func describeBlock(m providerModel) string {
 	}
 	desc := "the one that sets nothing"
 	if len(parts) > 0 {
-		desc = "the one that sets " + joinWords(parts)
+		desc = "the one that sets " + joinWords(parts, "and")
 	}
 	if len(env) > 0 {
-		desc += ", with " + joinWords(env) + " from the environment"
+		desc += ", with " + joinWords(env, "and") + " from the environment"
 	}
 	return desc
-}
-
-// hclStrings writes a list of strings as HCL does: ["bot", "bot.message"].
-func hclStrings(items []string) string {
-	quoted := make([]string, len(items))
-	for i, s := range items {
-		quoted[i] = fmt.Sprintf("%q", s)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
-}
-
-// joinWords joins items as a sentence does: "a", "a and b", "a, b and c".
-func joinWords(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

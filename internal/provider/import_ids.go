@@ -1,5 +1,9 @@
 package provider
 
+// Import IDs: what `terraform import` and an import block's `id` give, read
+// by one rule whichever resource takes them. Blanks around an ID, as a copy
+// and paste leaves them, do not count.
+
 import (
 	"context"
 	"fmt"
@@ -46,9 +50,24 @@ func splitBotImportID(id string, parts int) (botID int64, rest []string, ok bool
 	return botID, fields[1:], true
 }
 
-// parseDomainID reads a domain's ID in an import ID: a positive number in
-// decimal digits, written as Terraform writes it back (no sign, no leading
-// zeros), so that the import round-trips.
+// parseBotDomainID reads `{bot_id}/{domain_id}`, blanks around either
+// aside.
+func parseBotDomainID(id string) (botID, domainID int64, err error) {
+	fail := fmt.Errorf("%q is not {bot_id}/{domain_id}: import a registration by the bot's ID and the domain's ID, both in decimal digits, such as 2000001/10000001", id)
+	botID, rest, ok := splitBotImportID(id, 2)
+	if !ok {
+		return 0, 0, fail
+	}
+	if domainID, ok = parseDomainID(rest[0]); !ok {
+		return 0, 0, fail
+	}
+	return botID, domainID, nil
+}
+
+// parseDomainID reads a domain's ID in an import ID by the rule of a bot
+// ID (lineworks.ParseBotID): a positive number in decimal digits, written
+// as Terraform writes it back (no sign, no leading zeros), so that the
+// import round-trips.
 func parseDomainID(s string) (int64, bool) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	return id, err == nil && id > 0 && strconv.FormatInt(id, 10) == s

@@ -119,3 +119,15 @@ func TestParseDomainID(t *testing.T) {
 		}
 	}
 }
+
+func TestParseBotDomainID(t *testing.T) {
+	bot, domain, err := parseBotDomainID("2000001/10000001")
+	if err != nil || bot != 2000001 || domain != 10000001 {
+		t.Fatalf("got %d, %d, %v", bot, domain, err)
+	}
+	for _, bad := range []string{"", "2000001", "2000001/", "/10000001", "2000001/10000001/1", "bot/10000001", "2000001/0", "2000001/-1", "02000001/10000001", "2000001/+5", "2000001:10000001"} {
+		if _, _, err := parseBotDomainID(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -94,25 +94,20 @@ func maskSecrets(ctx context.Context, secrets ...string) context.Context {
 	return tflog.MaskLogStrings(ctx, forms...)
 }
 
-// tflogLogger sends the client's messages to Terraform's log, one at a
-// time and each with a logger of its own (SetField copies the logger's
-// options): tflog masks field values by writing them back into the fields
-// map the context carries, and the client logs from goroutines that share a
-// context (a list resource's reads ahead), so a shared map would be written
-// by several at once ("concurrent map writes", which kills the provider).
+// tflogLogger sends the client's messages to Terraform's log, each with a
+// logger of its own (SetField copies the logger's options): tflog masks
+// field values by writing them back into the fields map the logger
+// carries, and the client logs from goroutines that share a context (a
+// list resource's reads ahead), so a shared map would be written by several
+// at once ("concurrent map writes", which kills the provider). With a copy
+// each, no lock is needed.
 type tflogLogger struct{}
 
-var tflogMu sync.Mutex
-
 func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflogMu.Lock()
-	defer tflogMu.Unlock()
 	tflog.Debug(ownLogger(ctx), msg, fields)
 }
 
 func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflogMu.Lock()
-	defer tflogMu.Unlock()
 	tflog.Warn(ownLogger(ctx), msg, fields)
 }
 

@@ -12,8 +12,9 @@ import (
 
 // The client logs from several goroutines with one operation's context (a
 // list resource reads bots ahead, ten at a time). tflog masks field values
-// by writing into the context's fields map, so the lines must go one at a
-// time, or the process crashes ("concurrent map iteration and map write").
+// by writing into the logger's fields map, so each line must have a logger
+// of its own, or the process crashes ("concurrent map iteration and map
+// write"); run with -race, this test sees it.
 func TestClientLogLinesFromManyGoroutines(t *testing.T) {
 	var out bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &out)

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -80,27 +79,13 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 					"(such as `userf7da-f82c-4284-13e7-030f3b4c756x`: the `userId` of a callback's `source`, or of the Directory API's `GET /users/{email}`).", lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators),
 				ElementType: types.StringType,
 				Required:    true,
-				Validators: []validator.Set{
-					setSize{min: lineworks.MinBotAdministrators, max: lineworks.MaxBotAdministrators, say: func(attr string, n int) string {
-						if n == 0 {
-							return fmt.Sprintf("%s is empty: a bot needs %d to %d administrators, user IDs or login e-mail addresses of members of the tenant.", attr, lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators)
-						}
-						return fmt.Sprintf("%s lists %d users: a bot has %d to %d administrators. Keep %d, and make the others subadministrators (up to %d).",
-							attr, n, lineworks.MinBotAdministrators, lineworks.MaxBotAdministrators, lineworks.MaxBotAdministrators, lineworks.MaxBotSubadministrators)
-					}},
-					botUserIDs,
-				},
+				Validators:  []validator.Set{botAdministratorsCount, botUserIDs},
 			},
 			"subadministrators": schema.SetAttribute{
 				MarkdownDescription: fmt.Sprintf("The bot's subadministrators: at most %d user IDs. Removing them clears the list at LINE WORKS.", lineworks.MaxBotSubadministrators),
 				ElementType:         types.StringType,
 				Optional:            true,
-				Validators: []validator.Set{
-					setSize{max: lineworks.MaxBotSubadministrators, say: func(attr string, n int) string {
-						return fmt.Sprintf("%s lists %d users: a bot has at most %d subadministrators.", attr, n, lineworks.MaxBotSubadministrators)
-					}},
-					botUserIDs,
-				},
+				Validators:          []validator.Set{botSubadministratorsCount, botUserIDs},
 			},
 			"allow_domains": schema.SetAttribute{
 				MarkdownDescription: "IDs of the domains that may use the bot, such as `10000001` (the Developer Console shows a domain's ID at the bottom of its left menu; callbacks carry it as `domainId`). " +
@@ -108,12 +93,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 					"**Narrowing it makes LINE WORKS delete the bot's registrations in the domains no longer listed** (`lineworks_bot_domain`).",
 				ElementType: types.Int64Type,
 				Optional:    true,
-				Validators: []validator.Set{
-					setSize{min: 1, max: math.MaxInt, say: func(attr string, _ int) string {
-						return attr + " is empty: leave it out to let every domain use the bot, or list the domain IDs."
-					}},
-					botDomainIDs,
-				},
+				Validators:  []validator.Set{botAllowDomainsNotEmpty, botDomainIDs},
 			},
 			"enable_callback": schema.BoolAttribute{
 				MarkdownDescription: "Whether LINE WORKS sends messages to `callback_url`, which it then requires. Defaults to `false`.",
@@ -132,9 +112,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				MarkdownDescription: botCallbackEventsDescription + botCallbackEventsLeftOut,
 				ElementType:         types.StringType,
 				Optional:            true,
-				Validators: []validator.Set{setvalidator.ValueStringsAre(oneOfWords{values: lineworks.BotCallbackEvents, say: func(attr, v string) string {
-					return fmt.Sprintf("%s holds %q, which is not a message type LINE WORKS sends to a bot: use %s.", attr, v, quotedWords(lineworks.BotCallbackEvents))
-				}})},
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(botCallbackEvent)},
 			},
 			"channel_events": schema.SetAttribute{
 				MarkdownDescription: botChannelEventsDescription + " At least one. LINE WORKS chooses a default when it is not set; leaving it out later keeps what the bot has.",
@@ -142,15 +120,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Optional:            true,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
-				Validators: []validator.Set{
-					// Empty would not survive a create: the service's default applies.
-					setSize{min: 1, max: math.MaxInt, say: func(attr string, _ int) string {
-						return attr + " is empty: leave it out for LINE WORKS's default (or to keep what the bot has), or list at least one event."
-					}},
-					setvalidator.ValueStringsAre(oneOfWords{values: lineworks.BotChannelEvents, say: func(attr, v string) string {
-						return fmt.Sprintf("%s holds %q, which is not a channel event LINE WORKS sends: use %s.", attr, v, quotedWords(lineworks.BotChannelEvents))
-					}}),
-				},
+				Validators:          []validator.Set{botChannelEventsNotEmpty, setvalidator.ValueStringsAre(botChannelEvent)},
 			},
 			"enable_group_join": schema.BoolAttribute{
 				MarkdownDescription: "Whether the bot may be invited to group and multi-person chat rooms. Defaults to `false`. Turning it off removes the bot from the rooms it is in.",
@@ -165,12 +135,10 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Optional:      true,
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators: []validator.String{notEmpty{say: func(attr string) string {
-					return attr + " is empty: leave it out for no default rich menu, or give the rich menu's ID, such as 40001."
-				}}},
+				Validators:    []validator.String{botDefaultRichMenuIDNotEmpty},
 			},
 			"i18n_bot_names": schema.MapAttribute{
-				MarkdownDescription: "The bot's name in other languages, keyed by language: " + botLanguagesMarkd + ". Each 1 to 100 characters, on one line.",
+				MarkdownDescription: fmt.Sprintf("The bot's name in other languages, keyed by language: %s. Each 1 to %d characters, on one line.", botLanguagesMarkd, lineworks.MaxBotNameLength),
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.Map{
@@ -179,7 +147,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				},
 			},
 			"i18n_descriptions": schema.MapAttribute{
-				MarkdownDescription: "The description in other languages, keyed by language: " + botLanguagesMarkd + ". Each 1 to 100 characters.",
+				MarkdownDescription: fmt.Sprintf("The description in other languages, keyed by language: %s. Each 1 to %d characters.", botLanguagesMarkd, lineworks.MaxBotDescriptionLength),
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.Map{
@@ -188,7 +156,7 @@ func (r *botResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				},
 			},
 			"i18n_photo_urls": schema.MapAttribute{
-				MarkdownDescription: "Profile picture URLs for other languages, keyed by language: " + botLanguagesMarkd + ". https only, at most 1000 characters each.",
+				MarkdownDescription: fmt.Sprintf("Profile picture URLs for other languages, keyed by language: %s. https only, at most %d characters each.", botLanguagesMarkd, lineworks.MaxBotURLLength),
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators:          []validator.Map{botLanguageKeys, mapvalidator.ValueStringsAre(botURLValidator)},

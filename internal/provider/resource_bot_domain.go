@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -233,25 +232,6 @@ func (r *botDomainResource) importable(ctx context.Context, given string, botID,
 		fmt.Sprintf("Bot %d is not registered in domain %d (%s). Check both IDs ({bot_id}/{domain_id}), or create the registration with this lineworks_bot_domain instead of importing it.",
 			botID, domainID, r.data.inTerraformTerms(err)))
 	return false
-}
-
-// parseBotDomainID reads `{bot_id}/{domain_id}`, blanks around either
-// aside.
-func parseBotDomainID(id string) (botID, domainID int64, err error) {
-	fail := fmt.Errorf("%q is not {bot_id}/{domain_id}: import a registration by the bot's ID and the domain's ID, both in decimal digits, such as 2000001/10000001", id)
-	bot, domain, ok := strings.Cut(id, "/")
-	if !ok {
-		return 0, 0, fail
-	}
-	bot, domain = strings.TrimSpace(bot), strings.TrimSpace(domain)
-	if botID, err = lineworks.ParseBotID(bot); err != nil {
-		return 0, 0, fail
-	}
-	domainID, err = strconv.ParseInt(domain, 10, 64)
-	if err != nil || domainID <= 0 || strconv.FormatInt(domainID, 10) != domain {
-		return 0, 0, fail
-	}
-	return botID, domainID, nil
 }
 
 // addRegisterError explains a refused registration. LINE WORKS refuses a

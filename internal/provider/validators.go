@@ -6,11 +6,11 @@ import (
 	"math"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -187,11 +187,26 @@ func topAttribute(p path.Path) string {
 	return p.String()
 }
 
-// setSize checks how many elements a set holds.
-type setSize struct {
+// countBounds is what setSize and charCount share: a count that must be
+// in [min, max], and the words for one that is not, a function of the
+// attribute's path and the count. The framework's validators
+// (setvalidator.SizeBetween, stringvalidator.UTF8LengthBetween) take no
+// words of ours, and a wrapper that rewrote their message would not know
+// the count the words give.
+type countBounds struct {
 	min, max int
 	say      func(attr string, n int) string
 }
+
+// check reports n, the count of the value at p, when it is out of bounds.
+func (b countBounds) check(p path.Path, n int, diags *diag.Diagnostics) {
+	if n < b.min || n > b.max {
+		diags.AddAttributeError(p, "Invalid "+topAttribute(p), b.say(p.String(), n))
+	}
+}
+
+// setSize checks how many elements a set holds.
+type setSize countBounds
 
 var _ validator.Set = setSize{}
 
@@ -205,16 +220,11 @@ func (v setSize) ValidateSet(_ context.Context, req validator.SetRequest, resp *
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if n := len(req.ConfigValue.Elements()); n < v.min || n > v.max {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(req.Path.String(), n))
-	}
+	countBounds(v).check(req.Path, len(req.ConfigValue.Elements()), &resp.Diagnostics)
 }
 
 // charCount checks how many characters (not bytes) a string holds.
-type charCount struct {
-	min, max int
-	say      func(attr string, n int) string
-}
+type charCount countBounds
 
 var _ validator.String = charCount{}
 
@@ -228,9 +238,7 @@ func (v charCount) ValidateString(_ context.Context, req validator.StringRequest
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if n := utf8.RuneCountInString(req.ConfigValue.ValueString()); n < v.min || n > v.max {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(req.Path.String(), n))
-	}
+	countBounds(v).check(req.Path, utf8.RuneCountInString(req.ConfigValue.ValueString()), &resp.Diagnostics)
 }
 
 // oneOfWords checks a string (an element, or a map key) against values.
@@ -253,19 +261,6 @@ func (v oneOfWords) ValidateString(_ context.Context, req validator.StringReques
 	}
 	// The path names the element or key; the message names what holds it.
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+topAttribute(req.Path), v.say(req.Path.ParentPath().String(), req.ConfigValue.ValueString()))
-}
-
-// quotedWords lists values quoted, joined as a sentence offering a choice
-// does: "a", "b" or "c".
-func quotedWords(values []string) string {
-	q := make([]string, len(values))
-	for i, v := range values {
-		q[i] = strconv.Quote(v)
-	}
-	if len(q) < 2 {
-		return strings.Join(q, "")
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // notEmpty refuses an empty string, in words written for the argument.

@@ -9,7 +9,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -39,15 +38,6 @@ func expiry(tok *lineworks.Token) (types.Int64, types.String) {
 		return types.Int64Null(), types.StringNull()
 	}
 	return types.Int64Value(tok.ExpiresIn), types.StringValue(formatTime(tok.Expiry))
-}
-
-// joinInt64s lists IDs for a message: "10000001, 10000002".
-func joinInt64s(v []int64) string {
-	s := make([]string, len(v))
-	for i, n := range v {
-		s[i] = strconv.FormatInt(n, 10)
-	}
-	return strings.Join(s, ", ")
 }
 
 // nonEmpty is values without the empty ones.
