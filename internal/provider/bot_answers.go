@@ -40,36 +40,23 @@ type botAnswer struct {
 	Got  json.RawMessage `json:"got"`
 }
 
-// privateState is the part of a request's or response's private state the
-// notes need.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-type privateStateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // readBotAnswers reads the notes; none when there are none (import) or they
-// cannot be read, which costs at most one update.
-func readBotAnswers(ctx context.Context, private privateState) botAnswers {
+// cannot be read (written by another version), which costs at most one
+// update.
+func readBotAnswers(ctx context.Context, private privateStore) botAnswers {
 	answers := botAnswers{}
 	if private == nil || reflect.ValueOf(private).IsNil() {
 		return answers
 	}
-	raw, diags := private.GetKey(ctx, botAnswersKey)
-	if diags.HasError() || len(raw) == 0 {
-		return answers
-	}
-	if err := json.Unmarshal(raw, &answers); err != nil {
-		tflog.Warn(ctx, "ignoring unreadable notes of what LINE WORKS made of the values sent", map[string]any{"error": err.Error()})
+	var diags diag.Diagnostics
+	if !readPrivate(ctx, private, botAnswersKey, &answers, &diags) || diags.HasError() {
 		return botAnswers{}
 	}
 	return answers
 }
 
 // save writes the notes, or removes them when there are none.
-func (a botAnswers) save(ctx context.Context, private privateStateSetter, diags *diag.Diagnostics) {
+func (a botAnswers) save(ctx context.Context, private privateStore, diags *diag.Diagnostics) {
 	var raw []byte
 	if len(a) > 0 {
 		raw, _ = json.Marshal(a) // raw JSON and strings always marshal

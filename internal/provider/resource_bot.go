@@ -246,14 +246,7 @@ func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	setBotIdentity(ctx, resp.Identity, botID, &resp.Diagnostics)
 	bot, err := r.data.client.GetBot(ctx, botID)
-	if lineworks.IsNotFound(err) {
-		// Deleted outside Terraform (the client has made sure the 404 is the
-		// bot's, not a wrong api_endpoint's): the next plan creates it again.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot", err)
+	if r.data.stopRead(ctx, resp, err, lineworks.IsNotFound(err), "Failed to read the LINE WORKS bot") {
 		return
 	}
 	m.refreshFrom(ctx, bot, readBotAnswers(ctx, req.Private), &resp.Diagnostics)

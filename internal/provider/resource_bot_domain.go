@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -55,17 +54,8 @@ func (r *botDomainResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		MarkdownDescription: "Registers a bot in a domain (`POST /bots/{botId}/domains/{domainId}`), so that the domain's members can use it. " +
 			"A bot is created for the tenant (`lineworks_bot`) and must be registered in each domain that uses it. " + botScopeNote,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`{bot_id}/{domain_id}`, as `terraform import` takes it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"bot_id": schema.StringAttribute{
-				MarkdownDescription: "The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it registers the other bot instead.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{botIDValidator},
-			},
+			"id":     importIDAttribute("{bot_id}/{domain_id}"),
+			"bot_id": botIDArgument("The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it registers the other bot instead."),
 			"domain_id": schema.Int64Attribute{
 				MarkdownDescription: "The domain's ID, such as `10000001`: the Developer Console shows it at the bottom of its left menu, and callbacks carry it as `domainId`. " +
 					"It must be allowed by the bot's `allow_domains` when that is set. Changing it registers the bot in the other domain instead.",
@@ -126,16 +116,10 @@ func (r *botDomainResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	setBotDomainIdentity(ctx, resp.Identity, botID, m.DomainID.ValueInt64(), &resp.Diagnostics)
+	// The registration or the bot may be gone: deleted outside Terraform, or
+	// by LINE WORKS when allow_domains was narrowed.
 	reg, err := r.data.client.GetBotDomain(ctx, botID, m.DomainID.ValueInt64())
-	if lineworks.IsNotFound(err) {
-		// The registration or the bot is gone (deleted outside Terraform, or
-		// by LINE WORKS when allow_domains was narrowed); the client has made
-		// sure the 404 is not a wrong api_endpoint's.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot's domain registration", err)
+	if r.data.stopRead(ctx, resp, err, lineworks.IsNotFound(err), "Failed to read the LINE WORKS bot's domain registration") {
 		return
 	}
 	m.set(botID, reg)

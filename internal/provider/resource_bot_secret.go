@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
@@ -64,12 +63,7 @@ func (r *botSecretResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"bot_id": schema.StringAttribute{
-				MarkdownDescription: "The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it issues a secret for the other bot.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{botIDValidator},
-			},
+			"bot_id": botIDArgument("The bot's ID, such as `lineworks_bot.x.bot_id`. Changing it issues a secret for the other bot."),
 			"rotation_triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that, when any of them changes, issue a new secret (the resource is replaced). " +
 					"Feed it `time_rotating.x.id` from hashicorp/time for scheduled rotation, or a version number you bump by hand.",
@@ -140,15 +134,9 @@ func (r *botSecretResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if s := m.Secret.ValueString(); s != "" {
 		ctx = maskSecrets(ctx, s)
 	}
+	// A secret goes with its bot.
 	_, err := r.data.client.GetBot(ctx, botID)
-	if lineworks.IsNotFound(err) {
-		// The secret went with its bot (the client has made sure the 404 is
-		// the bot's, not a wrong api_endpoint's).
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		r.data.addClientError(&resp.Diagnostics, "Failed to read the LINE WORKS bot of the secret", err)
+	if r.data.stopRead(ctx, resp, err, lineworks.IsNotFound(err), "Failed to read the LINE WORKS bot of the secret") {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
