@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"unicode/utf8"
@@ -248,7 +247,3 @@ func richMenusPath(botID int64) []string { return append(botPath(botID), "richme
 func richMenuPath(botID int64, richMenuID string) []string {
 	return append(richMenusPath(botID), richMenuID)
 }
-
-// probeQuery lists a single item: the cheapest call that must succeed for a
-// bot that exists on a right api_endpoint.
-var probeQuery = url.Values{"count": {"1"}}
