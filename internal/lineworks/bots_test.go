@@ -695,3 +695,34 @@ func TestTheBotSecretIsNeverInALogOrAnError(t *testing.T) {
 	}
 	f.log.assertNoSecrets(t, leaked)
 }
+
+// Only the create itself is sent once: the token it needs, issued on the
+// way (the first call of an apply's process is often a create), is retried
+// after a 5xx as every token request is, and the 404 of a rich menu's
+// create is confirmed with a listing retried as every read is.
+func TestOnlyTheCreateIsSentOnce(t *testing.T) {
+	f := newFixture(t)
+	var tokenFailed, probeFailed atomic.Bool
+	var tokenAttempts atomic.Int32
+	c := f.client(t, func(cfg *Config) {
+		cfg.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.URL.Path == tokenPath && tokenAttempts.Add(1) > 0 && tokenFailed.CompareAndSwap(false, true) {
+				return jsonResponse(r, http.StatusBadGateway, `{}`), nil
+			}
+			if r.Method == http.MethodGet && r.URL.Path == "/v1.0/bots" && probeFailed.CompareAndSwap(false, true) {
+				return jsonResponse(r, http.StatusServiceUnavailable, `{}`), nil
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+	})
+	if _, err := c.CreateBot(context.Background(), basicBot("first call")); err != nil {
+		t.Fatalf("a create whose token request failed once: %v", err)
+	}
+	if n := tokenAttempts.Load(); n != 2 {
+		t.Fatalf("%d token requests, want 2: one failed, one retried", n)
+	}
+	_, err := c.CreateRichMenu(context.Background(), 2999999, twoAreaMenu("menu"))
+	if !IsNotFound(err) {
+		t.Fatalf("a create for a bot that does not exist, its 404 confirmed by a listing that failed once: %v", err)
+	}
+}
