@@ -349,6 +349,10 @@ func TestCreateBotIsNotRetriedAfterA5xx(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("err = %v", err)
 	}
+	// The advice says what happened: no retries, and what to check.
+	if msg := err.Error(); strings.Contains(msg, "retries") || !strings.Contains(msg, "check whether it was created") {
+		t.Errorf("the advice of a create sent once: %v", err)
+	}
 	if attempts.Load() != 1 || len(f.emu.Bots.List()) != 1 {
 		t.Fatalf("%d attempts, %d bots: a retry duplicated the bot", attempts.Load(), len(f.emu.Bots.List()))
 	}
