@@ -730,3 +730,35 @@ func TestOnlyTheCreateIsSentOnce(t *testing.T) {
 		t.Fatalf("a create for a bot that does not exist, its 404 confirmed by a listing that failed once: %v", err)
 	}
 }
+
+// The token re-issued for a create's retry (the first answer a 429, the
+// token expired meanwhile) is retried after a 5xx too: a token request is
+// never sent once.
+func TestATokenReissuedForACreatesRetryIsRetried(t *testing.T) {
+	f := newFixture(t)
+	clk := &clock{now: time.Now()}
+	f.emu.SetClock(clk.Now)
+	var refused, tokenFailed atomic.Bool
+	var tokenAttempts atomic.Int32
+	c := f.client(t, func(cfg *Config) {
+		cfg.Now = clk.Now
+		cfg.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.URL.Path == tokenPath && tokenAttempts.Add(1) == 2 && tokenFailed.CompareAndSwap(false, true) {
+				return jsonResponse(r, http.StatusBadGateway, `{}`), nil
+			}
+			if isCreate(r) && refused.CompareAndSwap(false, true) {
+				clk.advance(25 * time.Hour) // the token expires while the create waits
+				resp := jsonResponse(r, http.StatusTooManyRequests, `{"code":"TOO_MANY_REQUESTS"}`)
+				resp.Header.Set("rateLimit-reset", "0")
+				return resp, nil
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+	})
+	if _, err := c.CreateBot(context.Background(), basicBot("after a 429")); err != nil {
+		t.Fatalf("a create whose re-issued token failed once: %v", err)
+	}
+	if n := tokenAttempts.Load(); n != 3 {
+		t.Fatalf("%d token requests, want 3: the first token, then one failed and one retried", n)
+	}
+}
