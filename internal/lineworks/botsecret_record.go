@@ -132,15 +132,11 @@ func (c *Client) withSecretRecord(ctx context.Context, botID int64, desc string,
 // user's own under RecordDir, one file per API endpoint and bot, so that
 // tenants (and emulators) do not share records.
 func (c *Client) secretRecordPath(botID int64) (string, error) {
-	dir := c.cfg.RecordDir
-	if dir == "" {
-		dir = DefaultLockDir()
-	}
-	if err := ownDirectory(dir); err != nil {
+	if err := ownDirectory(c.cfg.RecordDir); err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256([]byte(c.eps.api.String() + "\x00" + strconv.FormatInt(botID, 10)))
-	return filepath.Join(dir, "bot-secret-"+hex.EncodeToString(sum[:16])), nil
+	return filepath.Join(c.cfg.RecordDir, "bot-secret-"+hex.EncodeToString(sum[:16])), nil
 }
 
 // ownDirectory makes dir, readable by its owner only, and refuses one that
