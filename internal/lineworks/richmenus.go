@@ -222,7 +222,7 @@ func (c *Client) ListRichMenus(ctx context.Context, botID int64) ([]RichMenu, er
 	if err := checkBotID(botID); err != nil {
 		return nil, err
 	}
-	menus, err := listPages[RichMenu](ctx, c, listing{key: "richmenus", segments: richMenusPath(botID), count: richMenuPageSize, scopes: scopesToReadMenus})
+	menus, err := listPages(ctx, c, listing[RichMenu]{key: "richmenus", segments: richMenusPath(botID), count: richMenuPageSize, scopes: scopesToReadMenus})
 	if err != nil {
 		return nil, fmt.Errorf("listing the rich menus of bot %d: %w", botID, err)
 	}
