@@ -66,15 +66,18 @@ func (c *Client) sendCall(ctx context.Context, call apiCall) error {
 	}
 	u := joinEscaped(c.eps.api, call.segments...)
 	u.RawQuery = call.query.Encode()
+	// Only the call's own request is sent once: not the token it may need
+	// issued on the way, nor the listing that confirms its 404.
+	sendCtx := ctx
 	if call.once {
-		ctx = context.WithValue(ctx, onceKey{}, true)
+		sendCtx = context.WithValue(ctx, onceKey{}, true)
 	}
 
 	tok, static, err := c.apiToken(ctx)
 	if err != nil {
 		return err
 	}
-	apiErr, err := c.sendJSON(ctx, call, u, body, tok)
+	apiErr, err := c.sendJSON(sendCtx, call, u, body, tok)
 	if err != nil {
 		return err
 	}
@@ -89,7 +92,7 @@ func (c *Client) sendCall(ctx context.Context, call apiCall) error {
 		if tok, err = c.reissue(ctx, nil, tok); err != nil {
 			return err
 		}
-		if apiErr, err = c.sendJSON(ctx, call, u, body, tok); err != nil {
+		if apiErr, err = c.sendJSON(sendCtx, call, u, body, tok); err != nil {
 			return err
 		}
 		if apiErr != nil && apiErr.IsStaleToken() {

@@ -776,3 +776,29 @@ func TestTransportErrorsDoNotQuoteTheQuery(t *testing.T) {
 		t.Fatalf("the error quotes the signed query: %v", err)
 	}
 }
+
+// A storage host that fails may quote the URL it was asked for in its
+// error body; a signed URL's query is a credential, as in a transport
+// error, and must not reach the error message either, in any encoding.
+func TestStorageErrorsDoNotQuoteTheSignedQuery(t *testing.T) {
+	const signature = "s3cr3t-signature+v2/x=="
+	storage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = fmt.Fprintf(w, `{"code":"INTERNAL_SERVER_ERROR","description":"could not read %s"}`, jsonEscaped(r.URL.String()))
+	}))
+	defer storage.Close()
+	f := newFixture(t)
+	f.addReport()
+	f.emu.Storage.SetRedirectLocation(storage.URL + "/k/emsg/r/jp1/x/?expires=1&signature=" + url.QueryEscape(signature))
+	c := f.client(t, func(c *Config) { c.StorageEndpoint, c.MaxRetries = storage.URL, 0 })
+	_, err := c.DownloadAttachment(context.Background(), testBotID, testFileID, io.Discard, 0)
+	if err == nil || !strings.Contains(err.Error(), "could not read /k/emsg/r/jp1/x/") {
+		t.Fatalf("err = %v, want the storage host's words", err)
+	}
+	for _, form := range SecretForms(signature) {
+		if strings.Contains(err.Error(), form) {
+			t.Errorf("the error quotes the signed query as %q: %v", form, err)
+		}
+	}
+}

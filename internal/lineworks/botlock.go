@@ -87,6 +87,12 @@ func (c *Client) mutateBot(ctx context.Context, botID int64, desc string, call a
 // the processes of this machine (botlock_file.go): for a change that takes
 // several calls (reads included) that no other change to the bot may come
 // between. mutateBot is the one-call case.
+//
+// The file lock alone would exclude this process's goroutines too (flock
+// and LockFileEx lock per open file), but the in-process lock stays: it
+// still holds when the file cannot be locked (lockBotFile then goes on
+// without), and it hands the bot over the moment it is freed, where a
+// file lock is polled; only one goroutine per bot and process polls.
 func (c *Client) withBotLock(ctx context.Context, botID int64, desc string, f func() error) error {
 	unlock, err := c.botLocks.lock(ctx, botID)
 	if err != nil {

@@ -305,17 +305,33 @@ func (c *Client) DeleteBot(ctx context.Context, botID int64) error {
 // returns it. The previous secret stops working; there is no way to read a
 // secret back or to revoke one without issuing another.
 func (c *Client) IssueBotSecret(ctx context.Context, botID int64) (string, error) {
+	if err := checkBotID(botID); err != nil {
+		return "", err
+	}
+	var secret string
+	err := c.withBotLock(ctx, botID, issueSecretDesc(botID), func() (err error) {
+		secret, err = c.issueBotSecretLocked(ctx, botID)
+		return err
+	})
+	return secret, err
+}
+
+// issueBotSecretLocked issues a bot secret, as IssueBotSecret does, with
+// the bot's lock held by the caller.
+func (c *Client) issueBotSecretLocked(ctx context.Context, botID int64) (string, error) {
 	var out struct {
 		Secret string `json:"secret"`
 	}
 	// quiet: the answer is a secret, which no error may quote.
-	err := c.mutateBot(ctx, botID, fmt.Sprintf("issuing a secret for bot %d", botID), apiCall{method: http.MethodPost, segments: append(botPath(botID), "secret"), out: &out, quiet: true})
+	err := c.sendChange(ctx, botID, apiCall{method: http.MethodPost, segments: append(botPath(botID), "secret"), out: &out, quiet: true})
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%s: %w", issueSecretDesc(botID), err)
 	}
 	if out.Secret == "" {
-		return "", fmt.Errorf("issuing a secret for bot %d: LINE WORKS answered without a secret", botID)
+		return "", fmt.Errorf("%s: LINE WORKS answered without a secret", issueSecretDesc(botID))
 	}
 	c.cfg.Logger.Debug(ctx, "issued a new LINE WORKS bot secret; the previous one no longer works", map[string]any{"bot_id": botID})
 	return out.Secret, nil
 }
+
+func issueSecretDesc(botID int64) string { return fmt.Sprintf("issuing a secret for bot %d", botID) }

@@ -349,6 +349,10 @@ func TestCreateBotIsNotRetriedAfterA5xx(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("err = %v", err)
 	}
+	// The advice says what happened: no retries, and what to check.
+	if msg := err.Error(); strings.Contains(msg, "retries") || !strings.Contains(msg, "check whether it was created") {
+		t.Errorf("the advice of a create sent once: %v", err)
+	}
 	if attempts.Load() != 1 || len(f.emu.Bots.List()) != 1 {
 		t.Fatalf("%d attempts, %d bots: a retry duplicated the bot", attempts.Load(), len(f.emu.Bots.List()))
 	}
@@ -694,4 +698,67 @@ func TestTheBotSecretIsNeverInALogOrAnError(t *testing.T) {
 		}
 	}
 	f.log.assertNoSecrets(t, leaked)
+}
+
+// Only the create itself is sent once: the token it needs, issued on the
+// way (the first call of an apply's process is often a create), is retried
+// after a 5xx as every token request is, and the 404 of a rich menu's
+// create is confirmed with a listing retried as every read is.
+func TestOnlyTheCreateIsSentOnce(t *testing.T) {
+	f := newFixture(t)
+	var tokenFailed, probeFailed atomic.Bool
+	var tokenAttempts atomic.Int32
+	c := f.client(t, func(cfg *Config) {
+		cfg.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.URL.Path == tokenPath && tokenAttempts.Add(1) > 0 && tokenFailed.CompareAndSwap(false, true) {
+				return jsonResponse(r, http.StatusBadGateway, `{}`), nil
+			}
+			if r.Method == http.MethodGet && r.URL.Path == "/v1.0/bots" && probeFailed.CompareAndSwap(false, true) {
+				return jsonResponse(r, http.StatusServiceUnavailable, `{}`), nil
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+	})
+	if _, err := c.CreateBot(context.Background(), basicBot("first call")); err != nil {
+		t.Fatalf("a create whose token request failed once: %v", err)
+	}
+	if n := tokenAttempts.Load(); n != 2 {
+		t.Fatalf("%d token requests, want 2: one failed, one retried", n)
+	}
+	_, err := c.CreateRichMenu(context.Background(), 2999999, twoAreaMenu("menu"))
+	if !IsNotFound(err) {
+		t.Fatalf("a create for a bot that does not exist, its 404 confirmed by a listing that failed once: %v", err)
+	}
+}
+
+// The token re-issued for a create's retry (the first answer a 429, the
+// token expired meanwhile) is retried after a 5xx too: a token request is
+// never sent once.
+func TestATokenReissuedForACreatesRetryIsRetried(t *testing.T) {
+	f := newFixture(t)
+	clk := &clock{now: time.Now()}
+	f.emu.SetClock(clk.Now)
+	var refused, tokenFailed atomic.Bool
+	var tokenAttempts atomic.Int32
+	c := f.client(t, func(cfg *Config) {
+		cfg.Now = clk.Now
+		cfg.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.URL.Path == tokenPath && tokenAttempts.Add(1) == 2 && tokenFailed.CompareAndSwap(false, true) {
+				return jsonResponse(r, http.StatusBadGateway, `{}`), nil
+			}
+			if isCreate(r) && refused.CompareAndSwap(false, true) {
+				clk.advance(25 * time.Hour) // the token expires while the create waits
+				resp := jsonResponse(r, http.StatusTooManyRequests, `{"code":"TOO_MANY_REQUESTS"}`)
+				resp.Header.Set("rateLimit-reset", "0")
+				return resp, nil
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+	})
+	if _, err := c.CreateBot(context.Background(), basicBot("after a 429")); err != nil {
+		t.Fatalf("a create whose re-issued token failed once: %v", err)
+	}
+	if n := tokenAttempts.Load(); n != 3 {
+		t.Fatalf("%d token requests, want 3: the first token, then one failed and one retried", n)
+	}
 }

@@ -5,7 +5,8 @@ package lineworks
 // and discarding it, unless a newer one was issued since, which the
 // retiring would kill. Which is the newest is recorded per bot in a file
 // every provider process of the machine shares (each provider block of a
-// Terraform run is a process of its own), under a lock the processes share.
+// Terraform run is a process of its own), read and written under the bot's
+// lock (botlock.go), which they share too.
 
 import (
 	"context"
@@ -19,8 +20,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // IssuedSecret is a bot secret just issued, and the mark of that issue.
@@ -41,11 +40,11 @@ type secretRecord struct {
 }
 
 // IssueRecordedBotSecret issues a new bot secret, as IssueBotSecret does,
-// and records it as the bot's newest, under the bot's record lock.
+// and records it as the bot's newest, under the bot's lock.
 func (c *Client) IssueRecordedBotSecret(ctx context.Context, botID int64) (*IssuedSecret, error) {
 	var issued *IssuedSecret
-	err := c.withSecretRecord(ctx, botID, func(_ *secretRecord, write func(secretRecord)) error {
-		secret, err := c.IssueBotSecret(ctx, botID)
+	err := c.withSecretRecord(ctx, botID, issueSecretDesc(botID), func(_ *secretRecord, write func(secretRecord)) error {
+		secret, err := c.issueBotSecretLocked(ctx, botID)
 		if err != nil {
 			return err
 		}
@@ -68,12 +67,12 @@ func (c *Client) IssueRecordedBotSecret(ctx context.Context, botID int64) (*Issu
 // Secrets issued elsewhere (the Developer Console, another machine) leave
 // no record here: retiring then stops them too.
 func (c *Client) RetireBotSecret(ctx context.Context, botID int64, issue string, issuedAt time.Time) (retired bool, err error) {
-	err = c.withSecretRecord(ctx, botID, func(last *secretRecord, write func(secretRecord)) error {
+	err = c.withSecretRecord(ctx, botID, fmt.Sprintf("retiring the secret of bot %d", botID), func(last *secretRecord, write func(secretRecord)) error {
 		if last != nil && last.Issue != issue && (issue != "" || last.IssuedAt.After(issuedAt)) {
 			c.cfg.Logger.Debug(ctx, "a newer bot secret was issued since; the old one already stopped working", map[string]any{"bot_id": botID})
 			return nil
 		}
-		if _, err := c.IssueBotSecret(ctx, botID); err != nil {
+		if _, err := c.issueBotSecretLocked(ctx, botID); err != nil {
 			if IsNotFound(err) {
 				return nil // the secret went with its bot
 			}
@@ -95,40 +94,37 @@ func newIssueMark() string {
 }
 
 // withSecretRecord runs f on bot botID's record (nil when none can be read)
-// under the record's lock, shared by every process of the machine; write
-// replaces the record. A record that cannot be kept (no writable directory)
-// does not stop f: it then only knows what this process recorded.
-func (c *Client) withSecretRecord(ctx context.Context, botID int64, f func(last *secretRecord, write func(secretRecord)) error) error {
-	name, err := c.secretRecordPath(botID)
-	if err != nil {
-		c.cfg.Logger.Debug(ctx, "no place to record bot secrets", map[string]any{"error": err.Error()})
-		return f(nil, func(secretRecord) {})
+// under the bot's lock, shared by every process of the machine (desc, such
+// as "retiring the secret of bot 2000001", begins the error of a wait for
+// it); write replaces the record. A record that cannot be kept (no writable
+// directory) does not stop f: it then only knows what this process
+// recorded.
+func (c *Client) withSecretRecord(ctx context.Context, botID int64, desc string, f func(last *secretRecord, write func(secretRecord)) error) error {
+	if err := checkBotID(botID); err != nil {
+		return err
 	}
-	// The lock goes with the process: one that dies holding it holds nothing.
-	fl := flock.New(name + ".lock")
-	if _, err := fl.TryLockContext(ctx, lockPollInterval); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+	return c.withBotLock(ctx, botID, desc, func() error {
+		name, err := c.secretRecordPath(botID)
+		if err != nil {
+			c.cfg.Logger.Debug(ctx, "no place to record bot secrets", map[string]any{"error": err.Error()})
+			return f(nil, func(secretRecord) {})
 		}
-		c.cfg.Logger.Debug(ctx, "could not lock the bot secret record", map[string]any{"error": err.Error()})
-	} else {
-		defer func() { _ = fl.Unlock() }()
-	}
-	var last *secretRecord
-	if b, err := os.ReadFile(name); err == nil {
-		var r secretRecord
-		if json.Unmarshal(b, &r) == nil && r.Issue != "" {
-			last = &r
-		}
-	}
-	return f(last, func(r secretRecord) {
-		b, _ := json.Marshal(r) // a struct of strings and a time
-		tmp := name + ".tmp" + strconv.Itoa(os.Getpid())
-		if err := os.WriteFile(tmp, b, 0o600); err == nil {
-			if err := os.Rename(tmp, name); err != nil {
-				os.Remove(tmp)
+		var last *secretRecord
+		if b, err := os.ReadFile(name); err == nil {
+			var r secretRecord
+			if json.Unmarshal(b, &r) == nil && r.Issue != "" {
+				last = &r
 			}
 		}
+		return f(last, func(r secretRecord) {
+			b, _ := json.Marshal(r) // a struct of strings and a time
+			tmp := name + ".tmp" + strconv.Itoa(os.Getpid())
+			if err := os.WriteFile(tmp, b, 0o600); err == nil {
+				if err := os.Rename(tmp, name); err != nil {
+					os.Remove(tmp)
+				}
+			}
+		})
 	})
 }
 
@@ -136,15 +132,11 @@ func (c *Client) withSecretRecord(ctx context.Context, botID int64, f func(last 
 // user's own under RecordDir, one file per API endpoint and bot, so that
 // tenants (and emulators) do not share records.
 func (c *Client) secretRecordPath(botID int64) (string, error) {
-	dir := c.cfg.RecordDir
-	if dir == "" {
-		dir = DefaultLockDir()
-	}
-	if err := ownDirectory(dir); err != nil {
+	if err := ownDirectory(c.cfg.RecordDir); err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256([]byte(c.eps.api.String() + "\x00" + strconv.FormatInt(botID, 10)))
-	return filepath.Join(dir, "bot-secret-"+hex.EncodeToString(sum[:16])), nil
+	return filepath.Join(c.cfg.RecordDir, "bot-secret-"+hex.EncodeToString(sum[:16])), nil
 }
 
 // ownDirectory makes dir, readable by its owner only, and refuses one that

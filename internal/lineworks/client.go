@@ -76,6 +76,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.LockDir == "" {
 		cfg.LockDir = DefaultLockDir()
 	}
+	if cfg.RecordDir == "" {
+		cfg.RecordDir = cfg.LockDir
+	}
 	c := &Client{cfg: cfg, eps: eps, http: newHTTPClient(&cfg), tokens: map[string]*Token{}, issuedFor: map[string]string{}}
 	c.http.PrepareRetry = c.freshen
 	// Every attempt to the API endpoint, retries included, waits for the

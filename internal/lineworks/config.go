@@ -74,7 +74,7 @@ type Config struct {
 
 	// RecordDir is where the client keeps what the provider processes of a
 	// machine share: which bot secret is the newest (RetireBotSecret).
-	// Defaults to DefaultLockDir(), the user's own directory.
+	// Defaults to LockDir, the user's own directory.
 	RecordDir string
 
 	Now    func() time.Time // defaults to time.Now

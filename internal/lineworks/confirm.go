@@ -11,7 +11,13 @@ package lineworks
 import (
 	"context"
 	"net/http"
+	"net/url"
 )
+
+// probeQuery lists a single item: the cheapest call that must succeed at a
+// right api_endpoint (GET /bots), or for a bot that exists there (GET
+// /bots/{botId}/richmenus, confirmAbsent).
+var probeQuery = url.Values{"count": {"1"}}
 
 // isBotScoped reports whether call is about one bot: /bots/{botId}/….
 func (call apiCall) isBotScoped() bool {

@@ -158,18 +158,14 @@ func parseTokenError(status int, body []byte, secrets ...string) *TokenError {
 }
 
 // parseAPIError reads a resource API error body ({"code","description"}).
-// The bearer token the request carried never reaches the message.
+// What the request carried as a credential (requestSecrets) never reaches
+// the message.
 func parseAPIError(resp *http.Response, body []byte) *APIError {
 	var e struct {
 		Code        string `json:"code"`
 		Description string `json:"description"`
 	}
-	var secrets []string
-	if resp.Request != nil {
-		if _, tok, ok := strings.Cut(resp.Request.Header.Get("Authorization"), " "); ok {
-			secrets = append(secrets, tok)
-		}
-	}
+	secrets := requestSecrets(resp.Request)
 	apiErr := &APIError{StatusCode: resp.StatusCode, Host: resp.Request.URL.Host}
 	if json.Unmarshal(body, &e) == nil && (e.Code != "" || e.Description != "") {
 		apiErr.Code, apiErr.Description = serviceText(e.Code, secrets), serviceText(e.Description, secrets)

@@ -81,6 +81,9 @@ func (c *Client) apiErrorHint(e *APIError, call apiCall) {
 		e.Hint, e.Scopes = "", call.neededScopes()
 	case e.StatusCode == http.StatusConflict && e.Code == "CONFLICT":
 		e.Hint = conflictHint(0)
+	case call.once && e.StatusCode >= 500:
+		// Not retried (retry.go): the statusHint's retries never happened.
+		e.Hint = "LINE WORKS failed after receiving the request, which may have taken effect all the same, so it was not sent again (a second one could create a duplicate): check whether it was created before trying again."
 	case e.StatusCode == http.StatusNotFound && !call.isBotScoped():
 		// A bot call's 404 is confirmed instead (confirm.go).
 		e.Hint = fmt.Sprintf("A wrong api_endpoint answers 404 to every call: it must be the base URL of LINE WORKS API 2.0 with its version, such as %s.", DefaultAPIEndpoint)

@@ -18,9 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -137,37 +135,15 @@ func (c *Client) ListBotDomainMembers(ctx context.Context, botID, domainID int64
 	if err := checkDomainID(domainID); err != nil {
 		return nil, err
 	}
-	// Not listAll: the "All users" answer may not be a list at all.
-	var all []string
-	seen := map[string]bool{}
-	cursor := ""
-	for {
-		q := url.Values{"count": {strconv.Itoa(pageSize)}}
-		if cursor != "" {
-			q.Set("cursor", cursor)
-		}
-		var raw json.RawMessage
-		err := c.callAPI(ctx, apiCall{method: http.MethodGet, segments: membersPath(botID, domainID), query: q, out: &raw})
-		if IsNotFound(err) {
-			return nil, c.confirmAbsent(ctx, botID, desc, fmt.Errorf("%s: %w", desc, err), ErrNotRegistered)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", desc, err)
-		}
-		members, next, err := parseMembersPage(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", desc, err)
-		}
-		all = append(all, members...)
-		if next == "" {
-			return all, nil
-		}
-		if seen[next] {
-			return nil, fmt.Errorf("%s: LINE WORKS answered a nextCursor it had already sent, after %d members; stopping instead of looping forever", desc, len(all))
-		}
-		seen[next] = true
-		cursor = next
+	// A page reader of its own: the "All users" answer may not be a list at all.
+	all, err := listPages(ctx, c, listing[string]{key: "members", segments: membersPath(botID, domainID), count: pageSize, parse: parseMembersPage})
+	if IsNotFound(err) {
+		return nil, c.confirmAbsent(ctx, botID, desc, fmt.Errorf("%s: %w", desc, err), ErrNotRegistered)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", desc, err)
+	}
+	return all, nil
 }
 
 // parseMembersPage reads one page of the member list. The docs say an

@@ -188,8 +188,8 @@ const newWindowSlack = 2 * time.Second
 // is false when the answer announces no budget.
 func announcedBudget(h http.Header, now time.Time) (limit, remaining int, resetBy time.Time, ok bool) {
 	limit, errL := strconv.Atoi(h.Get("rateLimit-limit"))
-	reset, errR := strconv.ParseInt(h.Get("rateLimit-reset"), 10, 64)
-	if errL != nil || errR != nil || limit <= 0 || reset < 0 {
+	reset, okR := announcedReset(h, now)
+	if errL != nil || !okR || limit <= 0 {
 		return 0, 0, time.Time{}, false
 	}
 	remaining, err := strconv.Atoi(h.Get("rateLimit-remaining"))
@@ -203,15 +203,23 @@ func announcedBudget(h http.Header, now time.Time) (limit, remaining int, resetB
 		}
 		remaining = limit - used
 	}
-	resetBy = now.Add(time.Duration(reset) * time.Second)
-	if reset > 1_000_000_000 { // an epoch timestamp rather than a delay
-		resetBy = time.Unix(reset, 0)
+	return limit, max(remaining, 0), now.Add(reset), true
+}
+
+// announcedReset reads an answer's rateLimit-reset, received at now: how
+// long until its window ends. The header gives seconds, or an epoch
+// timestamp. LINE WORKS limits are per minute: a reset further off than
+// maxServerWait is not believed.
+func announcedReset(h http.Header, now time.Time) (time.Duration, bool) {
+	s, err := strconv.ParseInt(h.Get("rateLimit-reset"), 10, 64)
+	if err != nil || s < 0 {
+		return 0, false
 	}
-	// LINE WORKS limits are per minute: a reset further off is not believed.
-	if latest := now.Add(maxServerWait); resetBy.After(latest) {
-		resetBy = latest
+	wait := time.Duration(s) * time.Second
+	if s > 1_000_000_000 { // an epoch timestamp rather than a delay
+		wait = time.Unix(s, 0).Sub(now)
 	}
-	return limit, max(remaining, 0), resetBy, true
+	return min(wait, maxServerWait), true
 }
 
 // apiKey names the API a request to the API endpoint calls: its method and

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -154,6 +155,20 @@ func printable(r rune) rune {
 		return ' '
 	}
 	return r
+}
+
+// requestSecrets are what req carried as a credential, which an error body
+// may echo: its bearer token, and its query's values, where a signed
+// storage URL keeps its signature.
+func requestSecrets(req *http.Request) []string {
+	var secrets []string
+	if _, tok, ok := strings.Cut(req.Header.Get("Authorization"), " "); ok {
+		secrets = append(secrets, tok)
+	}
+	for _, values := range req.URL.Query() {
+		secrets = append(secrets, values...)
+	}
+	return secrets
 }
 
 // summarizeBody keeps an unexpected error body short and printable, without

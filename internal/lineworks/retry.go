@@ -9,7 +9,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -23,11 +22,7 @@ const maxServerWait = 65 * time.Second
 // and Retry-After; otherwise it backs off exponentially.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if s, err := strconv.ParseInt(resp.Header.Get("rateLimit-reset"), 10, 64); err == nil && s >= 0 {
-			wait := time.Duration(s) * time.Second
-			if s > 1_000_000_000 { // an epoch timestamp rather than a delay
-				wait = time.Until(time.Unix(s, 0))
-			}
+		if wait, ok := announcedReset(resp.Header, time.Now()); ok {
 			return min(max(wait, minWait), maxServerWait)
 		}
 		if resp.Header.Get("Retry-After") != "" {

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"unicode/utf8"
@@ -223,7 +222,7 @@ func (c *Client) ListRichMenus(ctx context.Context, botID int64) ([]RichMenu, er
 	if err := checkBotID(botID); err != nil {
 		return nil, err
 	}
-	menus, err := listPages[RichMenu](ctx, c, listing{key: "richmenus", segments: richMenusPath(botID), count: richMenuPageSize, scopes: scopesToReadMenus})
+	menus, err := listPages(ctx, c, listing[RichMenu]{key: "richmenus", segments: richMenusPath(botID), count: richMenuPageSize, scopes: scopesToReadMenus})
 	if err != nil {
 		return nil, fmt.Errorf("listing the rich menus of bot %d: %w", botID, err)
 	}
@@ -248,7 +247,3 @@ func richMenusPath(botID int64) []string { return append(botPath(botID), "richme
 func richMenuPath(botID int64, richMenuID string) []string {
 	return append(richMenusPath(botID), richMenuID)
 }
-
-// probeQuery lists a single item: the cheapest call that must succeed for a
-// bot that exists on a right api_endpoint.
-var probeQuery = url.Values{"count": {"1"}}

@@ -65,8 +65,10 @@ func (c *Client) shared(ctx context.Context, key string, issue func(context.Cont
 		if tok := c.cachedToken(key); tok != nil {
 			return tok, nil // issued by a flight that ended just before this one began
 		}
-		// Waiters share this request, so one caller's cancellation must not fail the others.
-		tok, err := issue(context.WithoutCancel(ctx))
+		// Waiters share this request, so one caller's cancellation must not fail
+		// the others; and it is retried as every token request is, even when
+		// issued for a call sent only once (retry.go).
+		tok, err := issue(context.WithValue(context.WithoutCancel(ctx), onceKey{}, nil))
 		if err != nil {
 			return nil, err
 		}
