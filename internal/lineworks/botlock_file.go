@@ -59,12 +59,13 @@ func (c *Client) botLockPath(botID int64) string {
 
 // lockBotFile takes botID's file lock, waiting for another process that
 // holds it until ctx ends. When the file cannot be locked at all (a
-// directory that cannot be written, a system without file locks) it logs
-// why and returns a no-op: the in-process lock and the retry of a 409 still
+// directory that cannot be written, or that other users may write, where
+// one could hold the bot for good; a system without file locks) it logs why
+// and returns a no-op: the in-process lock and the retry of a 409 still
 // apply.
 func (c *Client) lockBotFile(ctx context.Context, botID int64) (unlock func(), err error) {
 	path := c.botLockPath(botID)
-	if err := os.MkdirAll(c.cfg.LockDir, 0o700); err != nil {
+	if err := ownDirectory(c.cfg.LockDir); err != nil {
 		c.warnNoFileLock(ctx, botID, err)
 		return func() {}, nil
 	}

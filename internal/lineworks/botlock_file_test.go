@@ -202,6 +202,27 @@ func TestTheLockIsTheBotsAtItsEndpoint(t *testing.T) {
 	}
 }
 
+// A lock directory other users may write to is not used: one of them could
+// hold a bot's lock file for good. Changes still go through, one at a time
+// within the process, with a warning that says why.
+func TestALockDirectoryOthersMayWriteIsNotUsed(t *testing.T) {
+	f, c := newBotFixture(t)
+	ctx := context.Background()
+	bot, err := c.CreateBot(ctx, basicBot("shared"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(f.cfg.LockDir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateBot(ctx, bot.BotID, BotPatch{Description: ptr("changed")}); err != nil {
+		t.Fatal(err)
+	}
+	if log := f.log.text(); !strings.Contains(log, "cannot lock the LINE WORKS bot across processes") || !strings.Contains(log, "may be written by other users") {
+		t.Errorf("no warning that says why:\n%s", log)
+	}
+}
+
 // What the lock file adds to each change to a bot: taking the lock (open,
 // lock, two stats) and letting it go (remove, unlock).
 func BenchmarkBotLockFile(b *testing.B) {

@@ -14,7 +14,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -137,23 +136,4 @@ func (c *Client) secretRecordPath(botID int64) (string, error) {
 	}
 	sum := sha256.Sum256([]byte(c.eps.api.String() + "\x00" + strconv.FormatInt(botID, 10)))
 	return filepath.Join(c.cfg.RecordDir, "bot-secret-"+hex.EncodeToString(sum[:16])), nil
-}
-
-// ownDirectory makes dir, readable by its owner only, and refuses one that
-// another user could write to: whoever can write a record could stop a
-// destroy from retiring a secret.
-func ownDirectory(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	fi, err := os.Lstat(dir)
-	switch {
-	case err != nil:
-		return err
-	case !fi.IsDir():
-		return fmt.Errorf("%s is not a directory", dir)
-	case fi.Mode().Perm()&0o022 != 0 || !ownedByMe(fi):
-		return errors.New(dir + " may be written by other users")
-	}
-	return nil
 }
