@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // Documented limits of the persistent menu.
@@ -53,20 +54,58 @@ func ValidatePersistentMenu(m PersistentMenu) error {
 	return validationError("persistent menu", problems)
 }
 
+// While rich menus stand in the way of a persistent menu, how long to wait
+// between looks at them, and how many looks in a row may find no fewer
+// before the refusal stands.
+const (
+	richMenusGoingInterval = 500 * time.Millisecond
+	richMenusGoingPatience = 3
+)
+
 // SetPersistentMenu creates or replaces the bot's persistent menu (POST
 // /bots/{botId}/persistentmenu), after checking it with
 // ValidatePersistentMenu. When the service refuses it and the bot has rich
-// menus, the error wraps ErrRichMenusExist.
+// menus, the error wraps ErrRichMenusExist; but while their number falls
+// (one apply that swaps a bot's rich menus for a persistent menu deletes
+// them beside this call, maybe from another process) it waits and tries
+// again.
 func (c *Client) SetPersistentMenu(ctx context.Context, botID int64, m PersistentMenu) error {
 	desc := fmt.Sprintf("setting the persistent menu of bot %d", botID)
 	if err := ValidatePersistentMenu(m); err != nil {
 		return fmt.Errorf("%s: %w", desc, err)
 	}
+	fewest, unchanged := -1, 0
+	for {
+		err := c.setPersistentMenuOnce(ctx, botID, desc, m)
+		if !errors.Is(err, ErrRichMenusExist) {
+			return err
+		}
+		if sleep(ctx, richMenusGoingInterval) != nil {
+			return err
+		}
+		menus, lerr := c.ListRichMenus(ctx, botID)
+		switch {
+		case lerr != nil:
+			return err
+		case fewest < 0 || len(menus) < fewest:
+			fewest, unchanged = len(menus), 0
+		default:
+			unchanged++
+		}
+		if unchanged >= richMenusGoingPatience {
+			return err
+		}
+	}
+}
+
+// setPersistentMenuOnce sends the persistent menu once (with the client's
+// retries). The docs name no code for the refusal while rich menus exist:
+// a 400 (or a 409 other than the bot being busy) is looked into.
+func (c *Client) setPersistentMenuOnce(ctx context.Context, botID int64, desc string, m PersistentMenu) error {
 	// Replacing the whole menu again is harmless, so retries are too.
 	err := c.mutateMenu(ctx, botID, desc, apiCall{method: http.MethodPost, segments: persistentMenuPath(botID), body: persistentMenuBody{m}})
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusBadRequest || apiErr.StatusCode == http.StatusConflict && apiErr.Code != "CONFLICT") {
-		// The docs name no code for this refusal: look for its cause.
 		var page struct {
 			RichMenus []struct{} `json:"richmenus"`
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks/lineworkstest"
 )
@@ -89,6 +90,43 @@ func TestPersistentMenuAndRichMenusExcludeEachOther(t *testing.T) {
 	}
 	if err := c.SetPersistentMenu(ctx, botID, examplePersistentMenu()); err != nil {
 		t.Fatalf("once the rich menus are gone: %v", err)
+	}
+}
+
+// One apply that swaps a bot's rich menus for a persistent menu deletes the
+// menus beside the persistent menu's call, maybe from another provider
+// process: while their number falls, the call waits for them and goes
+// through; the refusal stands only once they stop going (above).
+func TestAPersistentMenuWaitsForRichMenusBeingDeleted(t *testing.T) {
+	_, c, botID := newMenuFixture(t)
+	ctx := context.Background()
+	var ids []string
+	for _, name := range []string{"a", "b"} {
+		menu, err := c.CreateRichMenu(ctx, botID, twoAreaMenu(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, menu.ID)
+	}
+	deleted := make(chan error, 1)
+	go func() {
+		for _, id := range ids {
+			time.Sleep(richMenusGoingInterval)
+			if err := c.DeleteRichMenu(ctx, botID, id); err != nil {
+				deleted <- err
+				return
+			}
+		}
+		deleted <- nil
+	}()
+	if err := c.SetPersistentMenu(ctx, botID, examplePersistentMenu()); err != nil {
+		t.Fatalf("while the rich menus were being deleted: %v", err)
+	}
+	if err := <-deleted; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetPersistentMenu(ctx, botID); err != nil {
+		t.Fatal(err)
 	}
 }
 

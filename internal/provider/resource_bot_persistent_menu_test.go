@@ -203,5 +203,16 @@ func TestAccBotPersistentMenu_excludesRichMenus(t *testing.T) {
 			Config:    withMenu,
 			Check:     env.expectPersistentLabels(botID, "Help"),
 		},
+		resource.TestStep{
+			// Back to a rich menu, which deletes the persistent menu...
+			Config: env.provider() + richMenuConfig("main", botID, "tf-acc-main") + other,
+		},
+		resource.TestStep{
+			// ...and to the persistent menu again in one apply: the rich
+			// menu's destroy and the persistent menu's create run at once,
+			// and the create waits for the rich menu to go.
+			Config: withMenu,
+			Check:  env.expectPersistentLabels(botID, "Help"),
+		},
 	)
 }
