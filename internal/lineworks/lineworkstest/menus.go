@@ -218,7 +218,7 @@ func (m *Menus) Answers() MenuAnswers {
 
 // stateLocked returns the bot's menus, created on first use. A bot that no
 // longer exists takes its menus with it: callers check the bot first, and
-// forgetLocked drops what a deleted bot left behind.
+// forget drops what a deleted bot or registration left behind.
 func (m *Menus) stateLocked(botID int64) *botMenus {
 	st := m.bots[botID]
 	if st == nil {
@@ -231,6 +231,19 @@ func (m *Menus) stateLocked(botID int64) *botMenus {
 		m.bots[botID] = st
 	}
 	return st
+}
+
+// forget drops the menus of a deleted bot (domainID 0), or the members of
+// a registration that went: Bots calls it after each removal, so that a
+// registration made again starts without members.
+func (m *Menus) forget(botID, domainID int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if domainID == 0 {
+		delete(m.bots, botID)
+	} else if st := m.bots[botID]; st != nil {
+		delete(st.members, domainID)
+	}
 }
 
 // live returns the bot's state with m.mu held, or reports false (m.mu not

@@ -17,6 +17,7 @@ import (
 func newMenusOn(s *Server) *Menus {
 	m := newMenus(serverMenuHost{s})
 	m.mount(s.apiRoutes.mux())
+	s.Bots.onRemoval(m.forget)
 	return m
 }
 
