@@ -99,7 +99,7 @@ func Start(o Options) (*Server, error) {
 	s.Forms = newForms()
 	s.Faults = newFaultInjector(c, s.Forms, s.closed)
 	s.Bots = newBots(c, s.Directory, s.Forms, s.closed)
-	s.Storage = newStorage(c, s.storageURL, apiURL, s.closed)
+	s.Storage = newStorage(c, s.storageURL, apiURL, s.closed, s.Bots)
 
 	authRoutes := newRouter(func(w http.ResponseWriter, r *http.Request, status int, allow string) {
 		if !refuseLegacy(w, r, status, allow) {
