@@ -3,7 +3,6 @@ package lineworkstest_test
 import (
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -42,19 +41,7 @@ func TestSaveAndLoadMenus(t *testing.T) {
 		want[p] = rawGet(t, s, p, tok)
 	}
 
-	path := filepath.Join(t.TempDir(), "state.json")
-	if err := s.SaveState(path); err != nil {
-		t.Fatal(err)
-	}
-	loaded := lineworkstest.NewServer()
-	t.Cleanup(loaded.Close)
-	fixClock(loaded)
-	if err := loaded.LoadState(path); err != nil {
-		t.Fatal(err)
-	}
-	if got, saved := mustJSON(t, loaded.State()), mustJSON(t, s.State()); got != saved {
-		t.Errorf("loaded state\n%s\nsaved\n%s", got, saved)
-	}
+	loaded, path := saveAndLoad(t, s)
 	if st := loaded.State(); len(st.Menus.Bots) != 2 {
 		t.Errorf("menus of %d bots in the state, want 2 (the deleted bot's left out): %s", len(st.Menus.Bots), mustJSON(t, st.Menus))
 	}
