@@ -39,6 +39,13 @@ func (s *Storage) redirectDownload(w http.ResponseWriter, r *http.Request, t *to
 	if !requireScope(w, t, "bot", "bot.message") {
 		return
 	}
+	// A deleted bot's files go with it, answered as every call on it is.
+	// Files may be added for a bot the emulator never made (AddAttachment):
+	// only a deletion hides them.
+	if id, err := strconv.ParseInt(botID, 10, 64); err == nil && s.bots.wasDeleted(id) {
+		s.bots.missing(w, id)
+		return
+	}
 	if a == nil {
 		apiError(w, http.StatusNotFound, "NOT_FOUND", "The bot or file does not exist.")
 		return

@@ -124,3 +124,17 @@ func TestUploadAttachmentNeedsTheBot(t *testing.T) {
 		t.Error("UploadAttachment for a deleted bot succeeded")
 	}
 }
+
+// A deleted bot's files go with it: their download answers as every call
+// on a deleted bot does, 404 or, under that answer form, 410 DELETED.
+func TestDeletedBotsFilesAnswerAsTheBot(t *testing.T) {
+	s, tok := newBotServer(t)
+	bot := createBot(t, s, tok, validBot())
+	fileID := upload(t, s, tok, bot, "menu.png", lineworkstest.RichMenuPNG(843))
+	download := botPath(bot, "attachments", fileID)
+	wantStatus(t, botCall(t, s, http.MethodGet, download, tok, nil), http.StatusFound)
+	wantStatus(t, botCall(t, s, http.MethodDelete, botPath(bot), tok, nil), http.StatusNoContent)
+	wantAPIError(t, botCall(t, s, http.MethodGet, download, tok, nil), http.StatusNotFound, "NOT_FOUND")
+	setForms(t, s, lineworkstest.AnswerForms{DeletedBotStatus: http.StatusGone})
+	wantAPIError(t, botCall(t, s, http.MethodGet, download, tok, nil), http.StatusGone, "DELETED")
+}
