@@ -60,7 +60,6 @@ func (b *Bots) changeDomain(w http.ResponseWriter, r *http.Request, t *token) {
 }
 
 func (b *Bots) changeDomainNow(w http.ResponseWriter, method string, id, domainID int64, obj map[string]json.RawMessage) {
-	forms := b.forms.Get()
 	b.mu.Lock()
 	st := b.bots[id]
 	if st == nil {
@@ -110,15 +109,6 @@ func (b *Bots) changeDomainNow(w http.ResponseWriter, method string, id, domainI
 	status := http.StatusOK
 	if method == http.MethodPost {
 		status = http.StatusCreated
-	}
-	if forms.WriteAnswer == WriteAnswerNoBody {
-		// A service that answers a bot's writes without a body answers its
-		// registration's so too (inferred): the register keeps its 201.
-		if status == http.StatusOK {
-			status = http.StatusNoContent
-		}
-		w.WriteHeader(status)
-		return
 	}
 	writeJSON(w, status, "application/json", cur)
 }

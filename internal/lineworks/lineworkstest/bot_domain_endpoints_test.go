@@ -62,32 +62,6 @@ func TestBotDomains(t *testing.T) {
 	}
 }
 
-// Under write_answer no_body, a registration's writes answer without a
-// body as the bot's do: the register 201, an update 204; and they still
-// take effect.
-func TestBotDomainWritesWithoutABody(t *testing.T) {
-	s, tok := newBotServer(t)
-	setForms(t, s, lineworkstest.AnswerForms{WriteAnswer: lineworkstest.WriteAnswerNoBody})
-	id := createBot(t, s, tok, validBot())
-	dpath := botPath(id, "domains", fmt.Sprint(lineworkstest.DefaultDomainID))
-	for _, call := range []struct {
-		method string
-		body   map[string]any
-		status int
-	}{
-		{http.MethodPost, map[string]any{"visible": true}, http.StatusCreated},
-		{http.MethodPatch, map[string]any{"allowToSelectedMember": true}, http.StatusNoContent},
-		{http.MethodPut, map[string]any{"allowToSelectedMember": true}, http.StatusNoContent},
-	} {
-		if r := botCall(t, s, call.method, dpath, tok, call.body); r.status != call.status || len(r.raw) != 0 {
-			t.Errorf("%s answered %d %q, want %d without a body", call.method, r.status, r.raw, call.status)
-		}
-	}
-	if got := s.Bots.Domains(id); !slices.Equal(got, []lineworkstest.BotDomain{{DomainID: lineworkstest.DefaultDomainID, AllowToSelectedMember: true}}) {
-		t.Errorf("domains %+v", got)
-	}
-}
-
 func TestBotAllowDomainsCascade(t *testing.T) {
 	s, tok := newBotServer(t)
 	s.Directory.AddDomains(10000002, 10000003)

@@ -77,9 +77,7 @@ type AnswerForms struct {
 	// CreateAnswer: the whole bot (default), or only {"botId": …}.
 	CreateAnswer CreateAnswer `json:"create_answer,omitempty"`
 	// WriteAnswer: PATCH and PUT /bots/{botId} answer 200 with the whole
-	// bot (default), or 204 with no body; the writes of a registration
-	// (POST, PUT, PATCH /bots/{botId}/domains/{domainId}) then answer
-	// without a body too, the register with its 201.
+	// bot (default), or 204 with no body.
 	WriteAnswer WriteAnswer `json:"write_answer,omitempty"`
 	// Administrators: administrators and subadministrators come back as
 	// sent (default), or as user IDs where a login e-mail was sent. The
