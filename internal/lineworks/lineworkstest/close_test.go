@@ -22,14 +22,18 @@ func TestCloseDoesNotWaitForAStuckClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { _ = conn.Close() })
 	// The 100 Continue says the handler has begun to read the body.
-	fmt.Fprintf(conn, "POST /v1.0/bots HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n", u.Host, tok)
+	if _, err := fmt.Fprintf(conn, "POST /v1.0/bots HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n", u.Host, tok); err != nil {
+		t.Fatal(err)
+	}
 	line, err := bufio.NewReader(conn).ReadString('\n')
 	if err != nil || !strings.Contains(line, "100 Continue") {
 		t.Fatalf("the emulator answered %q, %v; want 100 Continue", line, err)
 	}
-	fmt.Fprint(conn, `{"botName":`)
+	if _, err := fmt.Fprint(conn, `{"botName":`); err != nil {
+		t.Fatal(err)
+	}
 
 	done := make(chan struct{})
 	go func() { s.Close(); close(done) }()

@@ -110,7 +110,7 @@ func (m *Menus) prepareRestore(st MenusState, bots []BotState, dir DirectoryStat
 			}
 			seen[id] = true
 			next = max(next, id+1)
-			body := rs.RichMenu.clone()
+			body := rs.clone()
 			body.RichMenuID = ""
 			menu, err := redecode(body, decodeRichMenu, "richmenuId")
 			if err != nil {
