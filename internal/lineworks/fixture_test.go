@@ -3,6 +3,7 @@ package lineworks
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -122,5 +123,16 @@ func (l *recordingLogger) assertNoSecrets(t testing.TB, secrets ...string) {
 	}
 	if strings.Contains(text, "eyJ") || strings.Contains(text, "Bearer ") {
 		t.Errorf("a JWT or bearer credential was logged:\n%s", text)
+	}
+}
+
+// seedTestBot adds the bot testBotID names, without a request: files are
+// uploaded only for a bot that exists.
+func seedTestBot(tb testing.TB, f *fixture) {
+	tb.Helper()
+	id, _ := strconv.ParseInt(testBotID, 10, 64)
+	if _, err := f.emu.Bots.Add(lineworkstest.Bot{BotID: id, BotName: "Test Bot", PhotoURL: "https://example.com/bot.png",
+		Description: "d", Administrators: []string{lineworkstest.DefaultUsers[0]}}); err != nil {
+		tb.Fatal(err)
 	}
 }

@@ -35,6 +35,7 @@ func (fr *faultyReads) run(tb testing.TB) {
 	f := newFixture(tb)
 	// The injected faults are the only 429s here: the per-minute limit has its own test.
 	f.emu.Faults.SetRateLimit(0)
+	seedTestBot(tb, f)
 	botToken := f.emu.Auth.IssueAccessToken(testClientID, "bot")
 	ids := make([]string, fr.reads)
 	contents := make([][]byte, fr.reads)
@@ -184,6 +185,7 @@ func TestTokenExpiringDuringALongRunIsNeverSentStale(t *testing.T) {
 		PublicKey: &lineworkstest.TestKey(0).PublicKey, AccessTokenTTL: ttl})
 	clk := &clock{now: fixedNow}
 	f.emu.SetClock(clk.Now)
+	seedTestBot(t, f)
 	botToken := f.emu.Auth.IssueAccessToken(testClientID, "bot")
 	const reads = 200
 	ids := make([]string, reads)

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -118,6 +119,11 @@ func TestAccBotAttachment_redirectToOutputPath(t *testing.T) {
 func TestAccBotAttachment_uploadedWithTheUploadCall(t *testing.T) {
 	env := newAccEnv(t)
 	env.emu.Storage.SetContentDisposition(lineworkstest.DispositionPercentEncoded)
+	// Files are uploaded only for a bot that exists.
+	id, _ := strconv.ParseInt(testBotID, 10, 64)
+	if _, err := env.emu.Bots.Add(lineworkstest.Bot{BotID: id, BotName: "Uploader", PhotoURL: "https://example.com/b.png", Description: "d", Administrators: []string{testAdmin}}); err != nil {
+		t.Fatal(err)
+	}
 	fileID, err := env.emu.Storage.UploadAttachment(env.emu.Auth.IssueAccessToken(testClientID, "bot"), testBotID, japaneseReport.FileName, japaneseReport.ContentType, japaneseReport.Content)
 	if err != nil {
 		t.Fatal(err)

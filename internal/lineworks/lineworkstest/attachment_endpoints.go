@@ -39,6 +39,13 @@ func (s *Storage) redirectDownload(w http.ResponseWriter, r *http.Request, t *to
 	if !requireScope(w, t, "bot", "bot.message") {
 		return
 	}
+	// A deleted bot's files go with it, answered as every call on it is.
+	// Files may be added for a bot the emulator never made (AddAttachment):
+	// only a deletion hides them.
+	if id, err := strconv.ParseInt(botID, 10, 64); err == nil && s.bots.wasDeleted(id) {
+		s.bots.missing(w, id)
+		return
+	}
 	if a == nil {
 		apiError(w, http.StatusNotFound, "NOT_FOUND", "The bot or file does not exist.")
 		return
@@ -58,8 +65,13 @@ func (s *Storage) createAttachment(w http.ResponseWriter, r *http.Request, t *to
 		return
 	}
 	botID := r.PathValue("botId")
-	if _, err := strconv.ParseInt(botID, 10, 64); err != nil {
+	id, err := strconv.ParseInt(botID, 10, 64)
+	if err != nil {
 		apiError(w, http.StatusNotFound, "NOT_FOUND", "The bot does not exist.") // inferred: bot IDs are int64
+		return
+	}
+	if !s.bots.botExists(id) {
+		s.bots.missing(w, id) // as every call on a bot: 404, or 410 under that answer form
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {

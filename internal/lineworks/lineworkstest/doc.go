@@ -72,7 +72,7 @@
 // bodies with readJSONObject, answer errors with apiError and lists'
 // responseMetaData with AnswerForms.pageMeta (so the cursor answer form
 // applies). Through botRegistry (seam.go) a component asks whether a bot
-// exists, answers for a missing bot as the bot calls do (404, or 410 under
+// exists (or was deleted), answers for a missing bot as the bot calls do (404, or 410 under
 // that answer form), reads the bot's registration in a domain (registered?
 // allowToSelectedMember?), runs its mutations under the same per-bot
 // conflict check as the bot calls, and hears when a bot or a registration

@@ -216,3 +216,13 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// addBot seeds the bot id (as the first bot Bots gives) without a request,
+// so that the request log holds only the test's own.
+func addBot(t *testing.T, s *lineworkstest.Server, id string) {
+	t.Helper()
+	bot, err := s.Bots.Add(lineworkstest.Bot{BotName: "b", PhotoURL: "https://example.com/b.png", Description: "d", Administrators: []string{lineworkstest.DefaultUsers[0]}})
+	if err != nil || fmt.Sprint(bot.BotID) != id {
+		t.Fatalf("seeding bot %s: %d %v", id, bot.BotID, err)
+	}
+}

@@ -144,81 +144,9 @@ func (m *Menus) mount(mux *http.ServeMux) {
 	mux.HandleFunc(bot+"/domains/{domainId}/members/{userId}", m.serveMember)
 }
 
-// MenuAnswers chooses the form of the answers the docs leave open. The
-// zero value is the emulator's default form for each.
-type MenuAnswers struct {
-	RichMenuCreate     RichMenuCreateAnswer
-	PersistentMenuNone PersistentMenuNoneAnswer
-	AllUsers           AllUsersAnswer
-}
-
-// RichMenuCreateAnswer is what POST /bots/{botId}/richmenus answers.
-type RichMenuCreateAnswer int
-
-const (
-	// RichMenuCreateWhole (the default) answers 201 with the whole rich menu,
-	// as a third-party summary of the docs shows (inferred).
-	RichMenuCreateWhole RichMenuCreateAnswer = iota
-	// RichMenuCreateIDOnly answers 201 with only {"richmenuId"}, all that
-	// several real clients read.
-	RichMenuCreateIDOnly
-)
-
-// PersistentMenuNoneAnswer is what GET /bots/{botId}/persistentmenu answers
-// for a bot without a persistent menu.
-type PersistentMenuNoneAnswer int
-
-const (
-	// PersistentMenuNone404 (the default) answers 404 NOT_FOUND, as one real
-	// client expects.
-	PersistentMenuNone404 PersistentMenuNoneAnswer = iota
-	// PersistentMenuNoneEmpty answers 200 {"content":{"actions":[]}}, as
-	// another real client expects.
-	PersistentMenuNoneEmpty
-)
-
-// AllUsersAnswer is the form of GET …/members for a registration that is not
-// limited to selected members. The docs say only that it "returns "All
-// users""; the JSON is not shown.
-type AllUsersAnswer int
-
-const (
-	// AllUsersList (the default, inferred) answers {"members":["All users"],…}.
-	AllUsersList AllUsersAnswer = iota
-	// AllUsersString answers {"members":"All users",…}.
-	AllUsersString
-	// AllUsersBody answers the JSON string "All users" as the whole body.
-	AllUsersBody
-)
-
-// AllUsers is the word the members list answers for an unlimited registration.
-const AllUsers = "All users"
-
-// AlternateMenuAnswers sets each answer to a form other than the default, for
-// a run with every alternative answer form on.
-var AlternateMenuAnswers = MenuAnswers{
-	RichMenuCreate:     RichMenuCreateIDOnly,
-	PersistentMenuNone: PersistentMenuNoneEmpty,
-	AllUsers:           AllUsersString,
-}
-
-// SetAnswers sets the form of the answers the docs leave open.
-func (m *Menus) SetAnswers(a MenuAnswers) {
-	m.mu.Lock()
-	m.answers = a
-	m.mu.Unlock()
-}
-
-// Answers returns the forms set by SetAnswers.
-func (m *Menus) Answers() MenuAnswers {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.answers
-}
-
 // stateLocked returns the bot's menus, created on first use. A bot that no
 // longer exists takes its menus with it: callers check the bot first, and
-// forgetLocked drops what a deleted bot left behind.
+// forget drops what a deleted bot or registration left behind.
 func (m *Menus) stateLocked(botID int64) *botMenus {
 	st := m.bots[botID]
 	if st == nil {
@@ -231,6 +159,19 @@ func (m *Menus) stateLocked(botID int64) *botMenus {
 		m.bots[botID] = st
 	}
 	return st
+}
+
+// forget drops the menus of a deleted bot (domainID 0), or the members of
+// a registration that went: Bots calls it after each removal, so that a
+// registration made again starts without members.
+func (m *Menus) forget(botID, domainID int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if domainID == 0 {
+		delete(m.bots, botID)
+	} else if st := m.bots[botID]; st != nil {
+		delete(st.members, domainID)
+	}
 }
 
 // live returns the bot's state with m.mu held, or reports false (m.mu not

@@ -8,15 +8,14 @@ package lineworkstest
 import (
 	"bytes"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 )
 
 // newMenusOn builds the menu component for s and mounts its routes.
 func newMenusOn(s *Server) *Menus {
 	m := newMenus(serverMenuHost{s})
 	m.mount(s.apiRoutes.mux())
+	s.Bots.onRemoval(m.forget)
 	return m
 }
 
@@ -67,13 +66,3 @@ func (h serverMenuHost) scopes(r *http.Request) []string { return requestScopes(
 func (h serverMenuHost) missing(w http.ResponseWriter, botID int64) { h.s.Bots.missing(w, botID) }
 
 func (h serverMenuHost) pageMeta(next *string) map[string]any { return h.s.Forms.Get().pageMeta(next) }
-
-// allowMethods answers 405 unless r.Method is one of methods: the menu
-// routes match every method and check it themselves.
-func allowMethods(w http.ResponseWriter, r *http.Request, methods ...string) bool {
-	if slices.Contains(methods, r.Method) {
-		return true
-	}
-	methodNotAllowed(w, strings.Join(methods, ", "))
-	return false
-}

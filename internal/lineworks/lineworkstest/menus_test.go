@@ -501,6 +501,35 @@ func TestDomainMembers(t *testing.T) {
 	}
 }
 
+// A registration deleted and made again has no members, even when nothing
+// read the members in between; so does one an administrator removed.
+func TestDomainMembersGoWithTheirRegistration(t *testing.T) {
+	s, tok := newAdminServer(t)
+	bot := createBot(t, s, tok, validBot())
+	s.Directory.AddUsers("a@example.com")
+	registration := botPath(bot, "domains", "10000001")
+	members := registration + "/members"
+	register := func() {
+		t.Helper()
+		wantStatus(t, botCall(t, s, http.MethodPost, registration, tok, map[string]any{"allowToSelectedMember": true}), http.StatusCreated)
+		wantStatus(t, botCall(t, s, http.MethodPost, members, tok, map[string]any{"userId": "a@example.com"}), http.StatusCreated)
+	}
+	register()
+	wantStatus(t, botCall(t, s, http.MethodDelete, registration, tok, nil), http.StatusNoContent)
+	wantStatus(t, botCall(t, s, http.MethodPost, registration, tok, map[string]any{"allowToSelectedMember": true}), http.StatusCreated)
+	if got := rawGet(t, s, members, tok); got != `{"members":[],"responseMetaData":{"nextCursor":null}}` {
+		t.Errorf("members after the API deleted the registration and it was made again: %s", got)
+	}
+	wantStatus(t, botCall(t, s, http.MethodPost, members, tok, map[string]any{"userId": "a@example.com"}), http.StatusCreated)
+	if status := admin(t, s, http.MethodDelete, fmt.Sprintf("/_emulator/bots/%d/domains/10000001", bot), nil, nil); status != http.StatusNoContent {
+		t.Fatalf("admin door: %d", status)
+	}
+	wantStatus(t, botCall(t, s, http.MethodPost, registration, tok, map[string]any{"allowToSelectedMember": true}), http.StatusCreated)
+	if got := rawGet(t, s, members, tok); got != `{"members":[],"responseMetaData":{"nextCursor":null}}` {
+		t.Errorf("members after an administrator removed the registration and it was made again: %s", got)
+	}
+}
+
 // Where the answer forms give users back as IDs, a member added by login
 // e-mail is listed by ID, and is the same member by either name.
 func TestDomainMembersAsUserIDs(t *testing.T) {

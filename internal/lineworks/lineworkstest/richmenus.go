@@ -1,46 +1,12 @@
 package lineworkstest
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
 )
-
-// scopeSet says which scopes a family of calls accepts.
-type scopeSet int
-
-const (
-	// menuScopes: bot or bot.message, and bot.read for reads
-	// (bot-richmenu-*, bot-persistentmenu-*).
-	menuScopes scopeSet = iota
-	// memberScopes: bot, and bot.read for reads (bot-domain-member-*).
-	memberScopes
-)
-
-// begin checks the method, the token's scopes and the bot ID of a request,
-// answering the error and reporting false when one is wrong.
-func (m *Menus) begin(w http.ResponseWriter, r *http.Request, need scopeSet, methods ...string) (int64, bool) {
-	if !allowMethods(w, r, methods...) {
-		return 0, false
-	}
-	scopes := m.host.scopes(r)
-	read := r.Method == http.MethodGet
-	allowed := slices.Contains(scopes, "bot") ||
-		read && slices.Contains(scopes, "bot.read") ||
-		need == menuScopes && slices.Contains(scopes, "bot.message")
-	if !allowed {
-		want := map[[2]bool]string{
-			{false, false}: "bot or bot.message", {false, true}: "bot, bot.message or bot.read",
-			{true, false}: "bot", {true, true}: "bot or bot.read",
-		}[[2]bool{need == memberScopes, read}]
-		apiError(w, http.StatusForbidden, "FORBIDDEN", "The access token lacks the required scope: "+want+".")
-		return 0, false
-	}
-	return pathID(w, r, "botId")
-}
 
 // richMenuID parses a rich menu ID from the path; one that cannot be a rich
 // menu's is answered as a menu that does not exist (inferred).
@@ -56,43 +22,6 @@ func richMenuID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 
 func notFoundRichMenu(w http.ResponseWriter, id string) {
 	apiError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Rich menu %q does not exist.", id)) // inferred
-}
-
-// lockBot returns the bot's state with m.mu held, or answers 404 for a bot
-// that does not exist (m.mu not held).
-func (m *Menus) lockBot(w http.ResponseWriter, botID int64) (*botMenus, bool) {
-	st, ok := m.live(botID)
-	if !ok {
-		m.host.missing(w, botID)
-	}
-	return st, ok
-}
-
-// change runs f as a mutating call on the bot, with its state and m.mu held.
-func (m *Menus) change(w http.ResponseWriter, r *http.Request, botID int64, f func(st *botMenus)) {
-	m.host.mutate(w, r, botID, func() {
-		st, ok := m.lockBot(w, botID)
-		if !ok {
-			return
-		}
-		defer m.mu.Unlock()
-		f(st)
-	})
-}
-
-// decodeBody reads the request's JSON object with decode, or answers the error.
-func decodeBody[T any](w http.ResponseWriter, r *http.Request, decode func(map[string]json.RawMessage) (T, *invalid)) (T, bool) {
-	var v T
-	obj, ok := readJSONObject(w, r, false)
-	if !ok {
-		return v, false
-	}
-	v, bad := decode(obj)
-	if bad != nil {
-		bad.write(w)
-		return v, false
-	}
-	return v, true
 }
 
 // serveRichMenus serves POST (bot-richmenu-create) and GET

@@ -15,6 +15,8 @@ type botRegistry interface {
 	// registration returns the bot's registration in a domain, which tells
 	// whether it is registered there and with allowToSelectedMember.
 	registration(botID, domainID int64) (BotDomain, bool)
+	// wasDeleted reports whether the bot existed and was deleted.
+	wasDeleted(botID int64) bool
 	// missing answers for a bot that does not exist, as the bot calls do:
 	// 404, or 410 DELETED under that answer form.
 	missing(w http.ResponseWriter, botID int64)
@@ -46,6 +48,12 @@ func (b *Bots) botExists(botID int64) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.bots[botID] != nil
+}
+
+func (b *Bots) wasDeleted(botID int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.deleted[botID]
 }
 
 func (b *Bots) registration(botID, domainID int64) (BotDomain, bool) {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"time"
 )
@@ -99,7 +100,7 @@ func Start(o Options) (*Server, error) {
 	s.Forms = newForms()
 	s.Faults = newFaultInjector(c, s.Forms, s.closed)
 	s.Bots = newBots(c, s.Directory, s.Forms, s.closed)
-	s.Storage = newStorage(c, s.storageURL, apiURL, s.closed)
+	s.Storage = newStorage(c, s.storageURL, apiURL, s.closed, s.Bots)
 
 	authRoutes := newRouter(func(w http.ResponseWriter, r *http.Request, status int, allow string) {
 		if !refuseLegacy(w, r, status, allow) {
@@ -156,20 +157,36 @@ func serve(l net.Listener, h http.Handler) *httptest.Server {
 	return srv
 }
 
+// closeGrace is how long Close lets outstanding requests finish before it
+// cuts their connections.
+const closeGrace = 2 * time.Second
+
 // Close shuts down the listeners and releases downloads held by
-// HoldDownloads and mutations held by SetMutationHold. It blocks until
-// outstanding requests have finished.
+// HoldDownloads and mutations held by SetMutationHold. It waits for
+// outstanding requests to finish, for closeGrace at most: then it cuts the
+// connections of clients still sending or not reading, so that the
+// emulator command stops promptly on Ctrl-C whatever its clients do.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closed)
 		s.tlsOnce.Do(func() {}) // no https listener may start after this
 		s.tlsMu.Lock()
-		servers := []*httptest.Server{s.auth, s.api, s.storage, s.admin, s.tlsAuth, s.tlsAPI, s.tlsStorage}
+		servers := slices.DeleteFunc([]*httptest.Server{s.auth, s.api, s.storage, s.admin, s.tlsAuth, s.tlsAPI, s.tlsStorage},
+			func(srv *httptest.Server) bool { return srv == nil })
 		s.tlsMu.Unlock()
+		var wg sync.WaitGroup
 		for _, srv := range servers {
-			if srv != nil {
-				srv.Close()
+			wg.Go(srv.Close)
+		}
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(closeGrace):
+			for _, srv := range servers {
+				srv.CloseClientConnections()
 			}
+			<-done
 		}
 	})
 }

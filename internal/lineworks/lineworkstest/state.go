@@ -15,8 +15,8 @@ const StateVersion = 1
 
 // State is the whole state of an emulated tenant, as the admin door shows
 // it and as a state file holds it: apps and tokens, the directory, bots with
-// their registrations and secrets, attachments, API 1.0 registrations, and
-// the settings (answer forms, rate limit, faults, bot limit). It holds
+// their registrations and secrets, their menus and members, attachments,
+// API 1.0 registrations, and the settings (answer forms, rate limit, faults, bot limit). It holds
 // secrets on purpose (client secrets, access and refresh tokens, Bot
 // Secrets): the emulator is a test tool, and a state restored from a file
 // must accept the tokens and secrets issued before. Never point a real
@@ -30,6 +30,7 @@ type State struct {
 	Bots        []BotState        `json:"bots"`
 	DeletedBots []int64           `json:"deleted_bot_ids"`
 	NextBotID   int64             `json:"next_bot_id"`
+	Menus       MenusState        `json:"menus"`
 	Attachments []AttachmentState `json:"attachments"`
 	Legacy      LegacyState       `json:"legacy"`
 	Settings    Settings          `json:"settings"`
@@ -135,6 +136,7 @@ func (s *Server) State() State {
 	st.Apps, st.Tokens = s.Auth.snapshot()
 	st.Directory = s.Directory.snapshot()
 	st.Bots, st.DeletedBots, st.NextBotID = s.Bots.snapshot()
+	st.Menus = s.Menus.snapshot(st.Bots)
 	st.Attachments = s.Storage.snapshot()
 	st.Legacy = s.Legacy.snapshot()
 	st.Settings = s.settings()
@@ -154,6 +156,7 @@ func (s *Server) Restore(st State) error {
 		func() (func(), error) {
 			return s.Bots.prepareRestore(st.Bots, st.DeletedBots, st.NextBotID, st.Directory)
 		},
+		func() (func(), error) { return s.Menus.prepareRestore(st.Menus, st.Bots, st.Directory) },
 		func() (func(), error) { return s.Storage.prepareRestore(st.Attachments) },
 		func() (func(), error) { return s.Legacy.prepareRestore(st.Legacy) },
 		func() (func(), error) { return s.prepareSettings(st.Settings) },

@@ -38,26 +38,7 @@ func TestSaveAndLoadState(t *testing.T) {
 	setForms(t, s, lineworkstest.AnswerForms{DeletedBotStatus: 410, AllDomains: lineworkstest.AllDomainsZero})
 	s.Faults.SetRateLimit(lineworkstest.RateLimitFree)
 
-	path := filepath.Join(t.TempDir(), "state.json")
-	if err := s.SaveState(path); err != nil {
-		t.Fatal(err)
-	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("state file mode %v, %v: it holds secrets", fi.Mode(), err)
-	}
-	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
-		t.Errorf("files beside the state: %v", entries)
-	}
-
-	loaded := lineworkstest.NewServer()
-	t.Cleanup(loaded.Close)
-	fixClock(loaded)
-	if err := loaded.LoadState(path); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := mustJSON(t, loaded.State()), mustJSON(t, s.State()); got != want {
-		t.Errorf("loaded state\n%s\nsaved\n%s", got, want)
-	}
+	loaded, _ := saveAndLoad(t, s)
 	// The tenant works as before.
 	r := botCall(t, loaded, http.MethodGet, botPath(id), tok, nil)
 	wantStatus(t, r, http.StatusOK)
@@ -85,6 +66,33 @@ func TestSaveAndLoadState(t *testing.T) {
 	if loaded.Faults.RateLimit() != lineworkstest.RateLimitFree || loaded.Forms.Get().AllDomains != lineworkstest.AllDomainsZero {
 		t.Error("settings lost")
 	}
+}
+
+// saveAndLoad saves s's state to a file, which only its owner may read and
+// which is alone in its directory, and loads it into a new emulator, whose
+// state must then be s's.
+func saveAndLoad(t *testing.T, s *lineworkstest.Server) (loaded *lineworkstest.Server, path string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "state.json")
+	if err := s.SaveState(path); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode %v, %v: it holds secrets", fi.Mode(), err)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("files beside the state: %v", entries)
+	}
+	loaded = lineworkstest.NewServer()
+	t.Cleanup(loaded.Close)
+	fixClock(loaded)
+	if err := loaded.LoadState(path); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := mustJSON(t, loaded.State()), mustJSON(t, s.State()); got != want {
+		t.Errorf("loaded state\n%s\nsaved\n%s", got, want)
+	}
+	return loaded, path
 }
 
 // A bad state changes nothing and says what is wrong.

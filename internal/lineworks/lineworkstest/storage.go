@@ -78,6 +78,7 @@ type Storage struct {
 	closed <-chan struct{}
 	url    string // the storage host's base URL
 	apiURL string // the API's, for UploadAttachment
+	bots   botRegistry
 	sigKey []byte
 	seq    int64 // upload counter, for unique file IDs
 
@@ -99,9 +100,9 @@ type Storage struct {
 	maxInFlight int
 }
 
-func newStorage(c *clock, storageURL, apiURL string, closed <-chan struct{}) *Storage {
+func newStorage(c *clock, storageURL, apiURL string, closed <-chan struct{}, bots botRegistry) *Storage {
 	return &Storage{
-		clock: c, closed: closed, url: storageURL, apiURL: apiURL, sigKey: randomBytes(32),
+		clock: c, closed: closed, url: storageURL, apiURL: apiURL, bots: bots, sigKey: randomBytes(32),
 		attachments: make(map[string]map[string]*attachment),
 		byPath:      make(map[string]*attachment),
 		redirects:   make(map[string]*attachment),

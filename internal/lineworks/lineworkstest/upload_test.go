@@ -22,6 +22,7 @@ func TestUploadAttachment(t *testing.T) {
 	var mu sync.Mutex
 	s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
 	access := s.Auth.IssueAccessToken(clientID, "bot.message")
+	addBot(t, s, botID)
 	content := []byte("%PDF-1.7 weekly report")
 
 	fileID, err := s.Storage.UploadAttachment(access, botID, "週報.pdf", "application/pdf", content)
@@ -103,4 +104,37 @@ func TestUploadAttachment(t *testing.T) {
 	if r := post(uploadURL, s.Auth.IssueAccessToken(clientID), "Filedata"); r.status != 403 {
 		t.Errorf("upload after 24 hours: %d", r.status)
 	}
+}
+
+// An upload URL is only for a bot that exists: a bot never made answers
+// 404, a deleted one 404 or, under that answer form, 410 DELETED, as every
+// call on a bot does.
+func TestUploadAttachmentNeedsTheBot(t *testing.T) {
+	s, tok := newBotServer(t)
+	gone := createBot(t, s, tok, validBot())
+	wantStatus(t, botCall(t, s, http.MethodDelete, botPath(gone), tok, nil), http.StatusNoContent)
+	create := func(id int64) reply {
+		return botCall(t, s, http.MethodPost, botPath(id, "attachments"), tok, map[string]any{"fileName": "menu.png"})
+	}
+	wantAPIError(t, create(gone+1000), http.StatusNotFound, "NOT_FOUND")
+	wantAPIError(t, create(gone), http.StatusNotFound, "NOT_FOUND")
+	setForms(t, s, lineworkstest.AnswerForms{DeletedBotStatus: http.StatusGone})
+	wantAPIError(t, create(gone), http.StatusGone, "DELETED")
+	if _, err := s.Storage.UploadAttachment(tok, fmt.Sprint(gone), "menu.png", "", lineworkstest.RichMenuPNG(843)); err == nil {
+		t.Error("UploadAttachment for a deleted bot succeeded")
+	}
+}
+
+// A deleted bot's files go with it: their download answers as every call
+// on a deleted bot does, 404 or, under that answer form, 410 DELETED.
+func TestDeletedBotsFilesAnswerAsTheBot(t *testing.T) {
+	s, tok := newBotServer(t)
+	bot := createBot(t, s, tok, validBot())
+	fileID := upload(t, s, tok, bot, "menu.png", lineworkstest.RichMenuPNG(843))
+	download := botPath(bot, "attachments", fileID)
+	wantStatus(t, botCall(t, s, http.MethodGet, download, tok, nil), http.StatusFound)
+	wantStatus(t, botCall(t, s, http.MethodDelete, botPath(bot), tok, nil), http.StatusNoContent)
+	wantAPIError(t, botCall(t, s, http.MethodGet, download, tok, nil), http.StatusNotFound, "NOT_FOUND")
+	setForms(t, s, lineworkstest.AnswerForms{DeletedBotStatus: http.StatusGone})
+	wantAPIError(t, botCall(t, s, http.MethodGet, download, tok, nil), http.StatusGone, "DELETED")
 }
