@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -120,14 +121,24 @@ output "bot_id" { value = lineworks_bot.helpdesk.bot_id }
 // startEmulatorCommand builds lineworks-emulator and starts it with args,
 // as the README says, until stop (which the test's end calls too); env is
 // what it printed.
-func startEmulatorCommand(ctx context.Context, t *testing.T, args ...string) (env map[string]string, stderr *bytes.Buffer, stop func()) {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "lineworks-emulator")
+// emulatorCommand builds lineworks-emulator once for the tests that run it,
+// beside the provider's binary.
+var emulatorCommand = sync.OnceValues(func() (string, error) {
+	bin := filepath.Join(providerDir, "lineworks-emulator")
 	_, thisFile, _, _ := runtime.Caller(0)
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/lineworks-emulator")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/lineworks-emulator")
 	build.Dir = filepath.Join(filepath.Dir(thisFile), "..", "..")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		return "", fmt.Errorf("go build ./cmd/lineworks-emulator: %w\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func startEmulatorCommand(ctx context.Context, t *testing.T, args ...string) (env map[string]string, stderr *bytes.Buffer, stop func()) {
+	t.Helper()
+	bin, err := emulatorCommand()
+	if err != nil {
+		t.Fatal(err)
 	}
 	emu := exec.CommandContext(ctx, bin, args...)
 	emu.Env = userEnviron()
