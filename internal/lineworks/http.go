@@ -98,11 +98,18 @@ func (t locationTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, nil
 }
 
-// withoutQuery is a URL as text, cut before its query and fragment, where a
-// signed URL carries its credential, and made fit for a message.
+// withoutQuery is a URL as text (one Go could not parse), cut before its
+// query and fragment, where a signed URL carries its credential, without
+// any user:password@ before its host, and made fit for a message.
 func withoutQuery(raw string) string {
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
 		raw = raw[:i]
+	}
+	if s := strings.Index(raw, "://"); s >= 0 {
+		authority, _, _ := strings.Cut(raw[s+3:], "/")
+		if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+			raw = raw[:s+3] + raw[s+3+at+1:]
+		}
 	}
 	return serviceText(raw, nil)
 }

@@ -102,3 +102,18 @@ func TestAnAnswerLongerThanAnyLINEWORKSAnswerIsRefused(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A URL Go cannot parse is quoted without what may carry a credential: its
+// query and fragment, and a user:password@ before its host.
+func TestWithoutQuery(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://apis-storage.worksmobile.com/k/%zz/?signature=s3cr3t": "https://apis-storage.worksmobile.com/k/%zz/",
+		"https://user:s3cr3t@[::1/k/x#s3cr3t":                          "https://[::1/k/x",
+		"https://host/a@b/%zz":                                         "https://host/a@b/%zz",
+		"not a URL":                                                    "not a URL",
+	} {
+		if got := withoutQuery(raw); got != want {
+			t.Errorf("withoutQuery(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
