@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -213,13 +214,19 @@ func (b *Bot) normalize() {
 	}
 }
 
-// ListBots returns every bot of the tenant, following nextCursor.
+// ListBots returns every bot of the tenant, following nextCursor. Callers
+// that come while a listing is in flight share it (each creating bot checks
+// that its name is free, and an apply creates ten at a time): never one
+// that has ended, since a bot may have been created since.
 func (c *Client) ListBots(ctx context.Context) ([]BotSummary, error) {
-	bots, err := listAll[BotSummary](ctx, c, "bots", "bots")
+	v, err, _ := c.listingBots.Do("bots", func() (any, error) {
+		return listAll[BotSummary](ctx, c, "bots", "bots")
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listing bots: %w", err)
 	}
-	return bots, nil
+	bots, _ := v.([]BotSummary) // what listAll returned
+	return slices.Clone(bots), nil
 }
 
 // UpdateBot changes the fields p sets (PATCH /bots/{botId}) and returns the

@@ -762,3 +762,33 @@ func TestATokenReissuedForACreatesRetryIsRetried(t *testing.T) {
 		t.Fatalf("%d token requests, want 3: the first token, then one failed and one retried", n)
 	}
 }
+
+// Bots created at once each check that their name is free: callers that
+// come while a listing of the tenant's bots is in flight share it, and one
+// that comes after it ended lists again, seeing the bots created since.
+func TestConcurrentListingsOfBotsShareOne(t *testing.T) {
+	f, c := newBotFixture(t)
+	ctx := context.Background()
+	if _, err := c.CreateBot(ctx, basicBot("First")); err != nil {
+		t.Fatal(err)
+	}
+	f.emu.Faults.SetReadLatency(100 * time.Millisecond)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if list, err := c.ListBots(ctx); err != nil || len(list) != 1 {
+				t.Errorf("ListBots = %+v, %v", list, err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(f.apiRequests(http.MethodGet, "/v1.0/bots")); n != 1 {
+		t.Errorf("%d listings for 8 callers at once, want 1", n)
+	}
+	if _, err := c.CreateBot(ctx, basicBot("Second")); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := c.ListBots(ctx); err != nil || len(list) != 2 {
+		t.Errorf("a listing after the bot was created: %+v, %v", list, err)
+	}
+}

@@ -30,6 +30,9 @@ type Client struct {
 	botLocks botLocks
 	// Reads of a bot and its domains, shared until the bot changes (readshare.go).
 	reads readShare
+	// Listings of the tenant's bots in flight, shared by the callers that
+	// come meanwhile (ListBots).
+	listingBots singleflight.Group
 
 	// Whether the API endpoint has answered GET /bots, which makes a 404 for
 	// a bot the bot's (confirm.go).
