@@ -126,7 +126,9 @@ type testEvents struct {
 func goTest(ctx context.Context, t *testing.T, env []string, args ...string) testEvents {
 	t.Helper()
 	_, thisFile, _, _ := runtime.Caller(0)
-	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "./internal/provider"}, args...)...)
+	// -race as make test builds the package, so that its compiled packages
+	// are reused rather than built a second time without it.
+	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-race", "./internal/provider"}, args...)...)
 	cmd.Dir = filepath.Join(filepath.Dir(thisFile), "..", "..")
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
