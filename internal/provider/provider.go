@@ -159,10 +159,10 @@ func (p *lineworksProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators: []validator.String{durationValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request answered with 429 or a 5xx is retried, with backoff that honours `rateLimit-reset` and `Retry-After`: from 0 to 10. " +
+				MarkdownDescription: "How many times a request answered with 429 or a 5xx is retried, with backoff that honours `rateLimit-reset` and `Retry-After`: from 0 to " + strconv.Itoa(maxRetriesLimit) + ". " +
 					"Defaults to `" + strconv.Itoa(lineworks.DefaultMaxRetries) + "`. Environment: `" + envMaxRetries + "`.",
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, 10)},
+				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},
 		},
 	}

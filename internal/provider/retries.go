@@ -12,8 +12,12 @@ import (
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/lineworks"
 )
 
-// maxRetriesSetting is max_retries, else LINEWORKS_MAX_RETRIES (0 to 10),
-// else lineworks.DefaultMaxRetries.
+// maxRetriesLimit bounds max_retries: more would only hold a run on a
+// service that keeps failing.
+const maxRetriesLimit = 10
+
+// maxRetriesSetting is max_retries, else LINEWORKS_MAX_RETRIES (0 to
+// maxRetriesLimit), else lineworks.DefaultMaxRetries.
 func maxRetriesSetting(v types.Int64, diags *diag.Diagnostics) int {
 	if !v.IsNull() && !v.IsUnknown() {
 		return int(v.ValueInt64())
@@ -23,8 +27,8 @@ func maxRetriesSetting(v types.Int64, diags *diag.Diagnostics) int {
 		return lineworks.DefaultMaxRetries
 	}
 	n, err := strconv.Atoi(raw)
-	if err != nil || n < 0 || n > 10 {
-		diags.AddAttributeError(path.Root("max_retries"), "Invalid max retries", fmt.Sprintf("%s must be a whole number from 0 to 10, got %q.", envMaxRetries, raw))
+	if err != nil || n < 0 || n > maxRetriesLimit {
+		diags.AddAttributeError(path.Root("max_retries"), "Invalid max retries", fmt.Sprintf("%s must be a whole number from 0 to %d, got %q.", envMaxRetries, maxRetriesLimit, raw))
 	}
 	return n
 }
