@@ -106,7 +106,7 @@ func adminGet(t *testing.T, env map[string]string, path string, out any) {
 func TestCommandPrintsWorkingSettings(t *testing.T) {
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "emulator.env")
-	env, _, stop := started(t, "-dir", dir, "-env-file", envFile, "-answer-forms", "deleted_bot_status=410", "-rate-limit", "60", "-dev-overrides", dir,
+	env, _, stop := started(t, "-dir", dir, "-env-file", envFile, "-answer-forms", "deleted_bot_status=410,persistent_menu_none=empty", "-rate-limit", "60", "-dev-overrides", dir,
 		"-rate-limit-window", "3s", "-read-latency", "50ms", "-mutation-latency", "150ms")
 	for _, name := range []string{"LINEWORKS_CLIENT_ID", "LINEWORKS_CLIENT_SECRET", "LINEWORKS_SERVICE_ACCOUNT_ID", "LINEWORKS_PRIVATE_KEY_PATH",
 		"LINEWORKS_AUTH_ENDPOINT", "LINEWORKS_API_ENDPOINT", "LINEWORKS_STORAGE_ENDPOINT", "LINEWORKS_EMULATOR_ADMIN_URL", "TF_CLI_CONFIG_FILE"} {
@@ -130,7 +130,7 @@ func TestCommandPrintsWorkingSettings(t *testing.T) {
 	}
 	var settings lineworkstest.Settings
 	adminGet(t, env, "/_emulator/settings", &settings)
-	if settings.AnswerForms.DeletedBotStatus != 410 || *settings.RateLimitPerMinute != 60 || *settings.RateLimitWindowMillis != 3000 ||
+	if settings.AnswerForms.DeletedBotStatus != 410 || settings.AnswerForms.PersistentMenuNone != lineworkstest.PersistentMenuNoneEmpty || *settings.RateLimitPerMinute != 60 || *settings.RateLimitWindowMillis != 3000 ||
 		*settings.ReadLatencyMillis != 50 || *settings.MutationHoldMillis != 150 {
 		t.Errorf("settings %+v", settings)
 	}
@@ -202,6 +202,7 @@ func TestCommandFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"-answer-forms", "create_answer=some"}, 1, "create_answer"},
+		{[]string{"-answer-forms", "all_users_members=none"}, 1, "all_users_members"},
 		{[]string{"-answer-forms", "@/nonexistent/report.json"}, 1, "/nonexistent/report.json"},
 		{[]string{"-domains", "1,x"}, 1, "-domains"},
 		{[]string{"-api-addr", "0.0.0.0:0"}, 1, "loopback"},
@@ -243,7 +244,7 @@ func TestCommandAnswersAsAContractReportSays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	report, err := contract.Run(context.Background(), contract.Config{Client: client, Admin: lineworkstest.DefaultUsers[0]})
+	report, err := contract.Run(context.Background(), contract.Config{Client: client, Admin: lineworkstest.DefaultUsers[0], Domain: lineworkstest.DefaultDomainID})
 	if err != nil {
 		t.Fatal(err)
 	}

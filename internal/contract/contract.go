@@ -1,11 +1,14 @@
 // Package contract records how a LINE WORKS tenant answers the bot API
 // where the documentation leaves the answer open (make contract): it
-// creates a bot, reads, changes, lists and deletes it through
-// internal/lineworks, watching each answer as it came
+// creates a bot, reads it, reads its persistent menu, creates and deletes a
+// rich menu on it, registers it in a domain open to all users and lists
+// the members (when given a domain), changes, lists and deletes it, all
+// through internal/lineworks, watching each answer as it came
 // (lineworks.WithAnswerObserver), and reports what it saw. Each value in a
-// Report is observed, never assumed. The bot is named with the tf-acc-
-// prefix and deleted however the run ends, so that nothing is left behind,
-// and `make sweep` would find it if something were.
+// Report is observed, never assumed. The bot and its rich menu are named
+// with the tf-acc- prefix and deleted however the run ends, with the
+// registration, so that nothing is left behind, and `make sweep` would find
+// the bot if something were.
 package contract
 
 import (
@@ -38,6 +41,11 @@ type Config struct {
 	Admin            string
 	ServiceAccountID string
 	PhotoURL         string // defaults to DefaultPhotoURL
+	// Domain is a domain of the tenant the bot may be registered in: the
+	// all-users members probe registers the bot there, open to all users,
+	// lists its members and removes the registration. 0: all_users_members
+	// is not observed.
+	Domain int64
 	// GoneWithin bounds the wait for a deleted bot to read as gone
 	// (default 15 s); the service's removal may take a moment.
 	GoneWithin time.Duration
@@ -57,6 +65,12 @@ type run struct {
 	name   string
 	botID  int64 // 0 until the service named the bot
 	gone   bool  // the bot was deleted
+	// richMenu: a rich menu named name may be on the bot (its create was
+	// sent, and it has not been deleted since).
+	richMenu bool
+	// registered: the bot may be registered in cfg.Domain (the
+	// registration was sent, and not removed since).
+	registered bool
 
 	mu      sync.Mutex
 	answers []lineworks.Answer
@@ -154,8 +168,12 @@ func (ru *run) cleanUp(ctx context.Context) {
 		delete(left, id)
 	}
 	if ru.botID != 0 && !ru.gone {
+		held := ru.cleanUpMenus(ctx)
 		ru.cfg.Progress(fmt.Sprintf("deleting bot %d", ru.botID))
 		deleteBot(ru.botID)
+		if _, left := left[ru.botID]; left && len(held) > 0 {
+			ru.report.note(FieldLeftBehind, "bot %d still holds %s", ru.botID, strings.Join(held, " and "))
+		}
 	}
 	bots, err := ru.c.ListBots(ctx)
 	if err != nil {
@@ -170,6 +188,37 @@ func (ru *run) cleanUp(ctx context.Context) {
 	for _, id := range slices.Sorted(maps.Keys(left)) {
 		ru.report.LeftBehind = append(ru.report.LeftBehind, left[id])
 	}
+}
+
+// cleanUpMenus deletes the rich menus named as the run's (the one it made,
+// whether or not its ID ever came back) and the registration it made, and
+// says what could not be: the bot's deletion takes them anyway.
+func (ru *run) cleanUpMenus(ctx context.Context) (held []string) {
+	if ru.richMenu {
+		menus, err := ru.c.ListRichMenus(ctx, ru.botID)
+		if err != nil {
+			held = append(held, fmt.Sprintf("perhaps the rich menu %s (the menus could not be listed: %v)", ru.name, err))
+		}
+		for _, m := range menus {
+			if m.Name != ru.name {
+				continue
+			}
+			ru.cfg.Progress(fmt.Sprintf("deleting rich menu %s of bot %d", m.ID, ru.botID))
+			if err := ru.c.DeleteRichMenu(ctx, ru.botID, m.ID); err != nil {
+				held = append(held, fmt.Sprintf("the rich menu %s (%v)", m.ID, err))
+			}
+		}
+		ru.richMenu = len(held) > 0
+	}
+	if ru.registered {
+		ru.cfg.Progress(fmt.Sprintf("removing bot %d from domain %d", ru.botID, ru.cfg.Domain))
+		if err := ru.c.DeleteBotDomain(ctx, ru.botID, ru.cfg.Domain); err != nil {
+			held = append(held, fmt.Sprintf("its registration in domain %d (%v)", ru.cfg.Domain, err))
+		} else {
+			ru.registered = false
+		}
+	}
+	return held
 }
 
 func randomHex(n int) string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -55,7 +56,7 @@ func (tn *tenant) config(t *testing.T, transport http.RoundTripper) Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Config{Client: c, Admin: testAdmin, ServiceAccountID: testAccount, GoneWithin: 3 * time.Second}
+	return Config{Client: c, Admin: testAdmin, ServiceAccountID: testAccount, Domain: lineworkstest.DefaultDomainID, GoneWithin: 3 * time.Second}
 }
 
 // nothingLeft fails unless the emulator holds no bot and the report lists
@@ -97,25 +98,34 @@ func reportJSON(t *testing.T, r *Report) []byte {
 func TestReportNamesTheFormsTheTenantAnswersIn(t *testing.T) {
 	documented := lineworkstest.DocumentedChannelEvents
 	for name, forms := range map[string]lineworkstest.AnswerForms{
-		"defaults":                 {},
-		"create_status=200":        {CreateStatus: 200},
-		"create_answer=id_only":    {CreateAnswer: lineworkstest.CreateAnswerIDOnly},
-		"write_answer=no_body":     {WriteAnswer: lineworkstest.WriteAnswerNoBody},
-		"administrators=user_ids":  {Administrators: lineworkstest.UsersAsIDs},
-		"photo_url=rewritten":      {PhotoURL: lineworkstest.PhotoURLRewritten},
-		"all_domains=empty":        {AllDomains: lineworkstest.AllDomainsEmpty},
-		"all_domains=zero":         {AllDomains: lineworkstest.AllDomainsZero},
-		"deleted_bot_status=410":   {DeletedBotStatus: 410},
-		"last_page_cursor=empty":   {LastPageCursor: lineworkstest.CursorEmpty},
-		"last_page_cursor=absent":  {LastPageCursor: lineworkstest.CursorAbsent},
-		"channel_events_default=6": {ChannelEventsDefault: documented},
-		"budget_headers=ssed":      {BudgetHeaders: lineworkstest.BudgetSsed},
-		"budget_headers=refusals":  {BudgetHeaders: lineworkstest.BudgetRefusalsOnly},
-		"channel_events_default=2": {ChannelEventsDefault: []string{"message", "postback"}},
-		"all":                      lineworkstest.AllAnswerForms(),
+		"defaults":                        {},
+		"create_status=200":               {CreateStatus: 200},
+		"create_answer=id_only":           {CreateAnswer: lineworkstest.CreateAnswerIDOnly},
+		"write_answer=no_body":            {WriteAnswer: lineworkstest.WriteAnswerNoBody},
+		"administrators=user_ids":         {Administrators: lineworkstest.UsersAsIDs},
+		"photo_url=rewritten":             {PhotoURL: lineworkstest.PhotoURLRewritten},
+		"all_domains=empty":               {AllDomains: lineworkstest.AllDomainsEmpty},
+		"all_domains=zero":                {AllDomains: lineworkstest.AllDomainsZero},
+		"deleted_bot_status=410":          {DeletedBotStatus: 410},
+		"last_page_cursor=empty":          {LastPageCursor: lineworkstest.CursorEmpty},
+		"last_page_cursor=absent":         {LastPageCursor: lineworkstest.CursorAbsent},
+		"channel_events_default=6":        {ChannelEventsDefault: documented},
+		"budget_headers=ssed":             {BudgetHeaders: lineworkstest.BudgetSsed},
+		"budget_headers=refusals":         {BudgetHeaders: lineworkstest.BudgetRefusalsOnly},
+		"channel_events_default=2":        {ChannelEventsDefault: []string{"message", "postback"}},
+		"rich_menu_create_answer=id_only": {RichMenuCreateAnswer: lineworkstest.RichMenuCreateIDOnly},
+		"persistent_menu_none=empty":      {PersistentMenuNone: lineworkstest.PersistentMenuNoneEmpty},
+		"all_users_members=string":        {AllUsersMembers: lineworkstest.AllUsersString},
+		"all_users_members=body":          {AllUsersMembers: lineworkstest.AllUsersBody},
+		"all":                             lineworkstest.AllAnswerForms(),
 		"all but the cursor and status": func() lineworkstest.AnswerForms {
 			f := lineworkstest.AllAnswerForms()
 			f.LastPageCursor, f.CreateStatus = "", 0
+			return f
+		}(),
+		"all, members in the body": func() lineworkstest.AnswerForms {
+			f := lineworkstest.AllAnswerForms()
+			f.AllUsersMembers = lineworkstest.AllUsersBody
 			return f
 		}(),
 	} {
@@ -178,7 +188,7 @@ func mustJSON(t *testing.T, v any) string {
 func TestReportShape(t *testing.T) {
 	tn := newTenant(t)
 	cfg := tn.config(t, nil)
-	cfg.Admin = ""
+	cfg.Admin, cfg.Domain = "", 0
 	tn.emu.Directory.AddUsers(testAccount) // a tenant that takes the service account as an administrator
 	r, err := Run(context.Background(), cfg)
 	if err != nil {
@@ -196,6 +206,12 @@ func TestReportShape(t *testing.T) {
 	}
 	if string(obj[FieldAdministrators]) != "null" || !strings.Contains(string(obj[FieldAdministrators+"_note"]), "LINEWORKS_CONTRACT_ADMIN") {
 		t.Errorf("administrators without an administrator to send: %s, %s", obj[FieldAdministrators], obj[FieldAdministrators+"_note"])
+	}
+	if string(obj[FieldAllUsersMembers]) != "null" || !strings.Contains(string(obj[FieldAllUsersMembers+"_note"]), "LINEWORKS_CONTRACT_DOMAIN") {
+		t.Errorf("all_users_members without a domain: %s, %s", obj[FieldAllUsersMembers], obj[FieldAllUsersMembers+"_note"])
+	}
+	if string(obj[FieldRichMenuCreateAnswer]) != `"full"` || string(obj[FieldPersistentMenuNone]) != `"not_found"` {
+		t.Errorf("the menus' forms: %s, %s", obj[FieldRichMenuCreateAnswer], obj[FieldPersistentMenuNone])
 	}
 	if string(obj[FieldLeftBehind]) != "[]" || string(obj[FieldCreateStatus]) != "201" || string(obj[FieldCreateAnswer]) != `"full"` {
 		t.Errorf("report:\n%s", raw)
@@ -239,22 +255,31 @@ func TestRunThatCannotCreateTheBot(t *testing.T) {
 }
 
 // interceptor stands between the client and the emulator: before each
-// request, it may act, or answer with a status of its own (0: it does not).
+// request, it may act, or answer with a status of its own (0: it does not);
+// after the emulator answered, it may act, or lose the answer (an error).
 type interceptor struct {
 	mu     sync.Mutex
 	before func(*http.Request) (status int)
+	after  func(*http.Request, *http.Response) error
 }
 
 func (i *interceptor) RoundTrip(req *http.Request) (*http.Response, error) {
 	i.mu.Lock()
-	before := i.before
+	before, after := i.before, i.after
 	i.mu.Unlock()
 	if before != nil {
 		if status := before(req); status != 0 {
 			return &http.Response{StatusCode: status, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
 		}
 	}
-	return http.DefaultTransport.RoundTrip(req)
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil && after != nil {
+		if err := after(req, resp); err != nil {
+			resp.Body.Close()
+			return nil, err
+		}
+	}
+	return resp, err
 }
 
 // Interrupted while changing the bot (Ctrl-C): the run stops, deletes the
@@ -293,7 +318,7 @@ func TestRunCleansUpAfterAFailure(t *testing.T) {
 	refused := 0
 	refuseDeletes := func(n int) func(*http.Request) int {
 		return func(req *http.Request) int {
-			if req.Method == http.MethodDelete && refused < n {
+			if req.Method == http.MethodDelete && isBotPath(req.URL.Path) && refused < n {
 				refused++
 				return http.StatusServiceUnavailable
 			}
@@ -332,3 +357,75 @@ func TestRunCleansUpAfterAFailure(t *testing.T) {
 		t.Errorf("%d bots after the sweep", n)
 	}
 }
+
+// Interrupted (Ctrl-C) with the rich menu made, its answer lost or not, or
+// with the registration made: the clean-up deletes the menu (found by its
+// name when its ID never came) and the registration before the bot. The
+// bot's own deletion, which would take them with it, is refused here, so
+// that what the clean-up deleted itself shows.
+func TestRunCleansUpTheMenusWhenInterrupted(t *testing.T) {
+	for name, tt := range map[string]struct {
+		method, suffix string
+		lose           bool // the answer never reaches the client
+		field          string
+	}{
+		"rich menu made":               {http.MethodPost, "/richmenus", false, FieldAllUsersMembers},
+		"rich menu made, answer lost":  {http.MethodPost, "/richmenus", true, FieldRichMenuCreateAnswer},
+		"registration made":            {http.MethodPost, "/domains/10000001", false, FieldAllUsersMembers},
+		"registration made, no answer": {http.MethodPost, "/domains/10000001", true, FieldAllUsersMembers},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tn := newTenant(t)
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			interrupt := errors.New("interrupt")
+			tr := &interceptor{
+				before: func(req *http.Request) int {
+					if req.Method == http.MethodDelete && isBotPath(req.URL.Path) {
+						return http.StatusServiceUnavailable
+					}
+					return 0
+				},
+				after: func(req *http.Request, _ *http.Response) error {
+					if req.Method == tt.method && strings.HasSuffix(req.URL.Path, tt.suffix) {
+						cancel(interrupt)
+						if tt.lose {
+							return errors.New("connection reset")
+						}
+					}
+					return nil
+				},
+			}
+			r, err := Run(ctx, tn.config(t, tr))
+			if !errors.Is(err, interrupt) {
+				t.Fatalf("Run: %v", err)
+			}
+			if _, ok := r.Values[tt.field]; ok || r.Notes[tt.field] == "" {
+				t.Errorf("%s after the interrupt: %v, note %q", tt.field, r.Values[tt.field], r.Notes[tt.field])
+			}
+			bots := tn.emu.Bots.List()
+			if len(bots) != 1 || len(r.LeftBehind) != 1 {
+				t.Fatalf("the bot, whose deletion was refused: %+v, left_behind %+v", bots, r.LeftBehind)
+			}
+			if menus := tn.emu.Menus.RichMenus(bots[0].BotID); len(menus) != 0 {
+				t.Errorf("the clean-up left the rich menus %+v", menus)
+			}
+			if domains := tn.emu.Bots.Domains(bots[0].BotID); len(domains) != 0 {
+				t.Errorf("the clean-up left the registrations %+v", domains)
+			}
+			if strings.Contains(r.Notes[FieldLeftBehind], "still holds") {
+				t.Errorf("left_behind_note %q", r.Notes[FieldLeftBehind])
+			}
+			tr.before = nil
+			if _, err := realtenant.Sweep(context.Background(), tn.config(t, nil).Client, nil); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// isBotPath reports whether path is a bot's own (not one of its menus or
+// registrations).
+func isBotPath(path string) bool { return botPathPattern.MatchString(path) }
+
+var botPathPattern = regexp.MustCompile(`/bots/[0-9]+$`)

@@ -25,6 +25,9 @@ const (
 	FieldLastPageCursor       = "last_page_cursor"
 	FieldBudgetHeaders        = "budget_headers"
 	FieldChannelEventsDefault = "channel_events_default"
+	FieldRichMenuCreateAnswer = "rich_menu_create_answer"
+	FieldPersistentMenuNone   = "persistent_menu_none"
+	FieldAllUsersMembers      = "all_users_members"
 	FieldCreatedTimeExample   = "created_time_example"
 	FieldLeftBehind           = "left_behind"
 )
@@ -33,7 +36,8 @@ const (
 // apart).
 var Fields = []string{
 	FieldCreateStatus, FieldCreateAnswer, FieldWriteAnswer, FieldAdministrators, FieldPhotoURL,
-	FieldAllDomains, FieldDeletedBotStatus, FieldLastPageCursor, FieldBudgetHeaders, FieldChannelEventsDefault, FieldCreatedTimeExample,
+	FieldAllDomains, FieldDeletedBotStatus, FieldLastPageCursor, FieldBudgetHeaders, FieldChannelEventsDefault,
+	FieldRichMenuCreateAnswer, FieldPersistentMenuNone, FieldAllUsersMembers, FieldCreatedTimeExample,
 }
 
 // Report is what a run observed. A field it could not observe has no value

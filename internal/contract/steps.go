@@ -24,9 +24,13 @@ func (ru *run) probe(ctx context.Context) error {
 	if err := ru.read(ctx); err != nil {
 		return err
 	}
-	ru.write(ctx)
-	ru.list(ctx)
-	ru.remove(ctx)
+	// Interrupted, the steps left are not begun.
+	for _, step := range []func(context.Context){ru.persistentMenu, ru.richMenuCreate, ru.allUsersMembers, ru.write, ru.list, ru.remove} {
+		if ctx.Err() != nil {
+			break
+		}
+		step(ctx)
+	}
 	return ctx.Err()
 }
 
@@ -281,5 +285,150 @@ func (ru *run) remove(ctx context.Context) {
 			return
 		case <-time.After(time.Second):
 		}
+	}
+}
+
+// persistentMenu reads the persistent menu of the bot, which has none yet:
+// how the service says "none".
+func (ru *run) persistentMenu(ctx context.Context) {
+	ru.cfg.Progress(fmt.Sprintf("reading the persistent menu of bot %d, which has none", ru.botID))
+	mark := ru.mark()
+	_, err := ru.c.GetPersistentMenu(ctx, ru.botID)
+	a, answered := ru.answerSince(mark, http.MethodGet, ru.botPath()+"/persistentmenu")
+	switch {
+	case !answered:
+		ru.miss(ctx, FieldPersistentMenuNone, "reading the persistent menu got no answer: %v", err)
+		return
+	case a.Status == http.StatusNotFound:
+		ru.report.set(FieldPersistentMenuNone, string(lineworkstest.PersistentMenuNoneNotFound))
+		return
+	case a.Status/100 != 2:
+		ru.miss(ctx, FieldPersistentMenuNone, "reading the persistent menu was refused: %v", err)
+		return
+	}
+	switch raw, ok := a.Field("content", "actions"); {
+	case ok && string(raw) == "[]":
+		ru.report.set(FieldPersistentMenuNone, string(lineworkstest.PersistentMenuNoneEmpty))
+	case !ok || string(raw) == "null":
+		// The client reads this as "none" too.
+		ru.report.set(FieldPersistentMenuNone, string(lineworkstest.PersistentMenuNoneEmpty))
+		ru.report.note(FieldPersistentMenuNone, "HTTP %d with content.actions %s, not []", a.Status, shapeOrAbsent(raw, ok))
+	default:
+		ru.report.unobserved(FieldPersistentMenuNone, "a bot without a persistent menu answered HTTP %d with content.actions %s", a.Status, shape(raw))
+	}
+	if a.Status != http.StatusOK {
+		ru.report.note(FieldPersistentMenuNone, "HTTP %d", a.Status)
+	}
+}
+
+func shapeOrAbsent(raw json.RawMessage, ok bool) string {
+	if !ok {
+		return "absent"
+	}
+	return shape(raw)
+}
+
+// richMenuFields are the fields of a whole rich menu.
+var richMenuFields = []string{"richmenuId", "richmenuName", "size", "areas"}
+
+// richMenuCreate creates a rich menu on the bot (no image: the image is set
+// apart) and deletes it: what the create answers.
+func (ru *run) richMenuCreate(ctx context.Context) {
+	ru.cfg.Progress(fmt.Sprintf("creating the rich menu %s on bot %d", ru.name, ru.botID))
+	settings := lineworks.RichMenuSettings{
+		Name: ru.name,
+		Size: lineworks.RichMenuSize{Width: lineworks.RichMenuWidth, Height: lineworks.RichMenuHeightCompact},
+		Areas: []lineworks.RichMenuArea{{
+			Bounds: lineworks.RichMenuBounds{Width: lineworks.RichMenuWidth, Height: lineworks.RichMenuHeightCompact},
+			Action: lineworks.MenuAction{Type: lineworks.ActionMessage, Label: "contract", Text: "Made by make contract"},
+		}},
+	}
+	mark := ru.mark()
+	ru.richMenu = true // from here on, the clean-up looks for it
+	menu, err := ru.c.CreateRichMenu(ctx, ru.botID, settings)
+	a, answered := ru.answerSince(mark, http.MethodPost, ru.botPath()+"/richmenus")
+	if !answered || a.Status/100 != 2 {
+		ru.miss(ctx, FieldRichMenuCreateAnswer, "the rich menu could not be created: %v", err)
+		return
+	}
+	switch keys := fieldNames(a); {
+	case !a.HasBody():
+		ru.report.unobserved(FieldRichMenuCreateAnswer, "HTTP %d with no body", a.Status)
+	case slices.Equal(keys, []string{"richmenuId"}):
+		ru.report.set(FieldRichMenuCreateAnswer, string(lineworkstest.RichMenuCreateIDOnly))
+	case hasAll(keys, richMenuFields):
+		ru.report.set(FieldRichMenuCreateAnswer, string(lineworkstest.RichMenuCreateFull))
+	default:
+		ru.report.unobserved(FieldRichMenuCreateAnswer, "neither the whole rich menu nor only its ID: the fields %s", strings.Join(keys, ", "))
+	}
+	if a.Status != http.StatusCreated {
+		ru.report.note(FieldRichMenuCreateAnswer, "HTTP %d", a.Status)
+	}
+	if err != nil {
+		ru.report.note(FieldRichMenuCreateAnswer, "the client could not take the menu from this answer: %v", err)
+		return // the clean-up finds it by name
+	}
+	ru.cfg.Progress(fmt.Sprintf("deleting rich menu %s of bot %d", menu.ID, ru.botID))
+	if err := ru.c.DeleteRichMenu(ctx, ru.botID, menu.ID); err == nil {
+		ru.richMenu = false
+	}
+}
+
+// allUsersMembers registers the bot in the configured domain, open to all
+// users, lists the registration's members and removes it: how "All users"
+// comes.
+func (ru *run) allUsersMembers(ctx context.Context) {
+	domain := ru.cfg.Domain
+	if domain == 0 {
+		ru.report.unobserved(FieldAllUsersMembers, "no domain was given (LINEWORKS_CONTRACT_DOMAIN): the probe registers the bot in one, open to all users, and lists its members")
+		return
+	}
+	ru.cfg.Progress(fmt.Sprintf("registering bot %d in domain %d, open to all users", ru.botID, domain))
+	path := fmt.Sprintf("%s/domains/%d", ru.botPath(), domain)
+	mark := ru.mark()
+	ru.registered = true // from here on, the clean-up removes it
+	_, err := ru.c.RegisterBotDomain(ctx, ru.botID, domain, lineworks.BotDomainSettings{})
+	if a, answered := ru.answerSince(mark, http.MethodPost, path); !answered || a.Status/100 != 2 {
+		ru.miss(ctx, FieldAllUsersMembers, "the bot could not be registered in domain %d (LINEWORKS_CONTRACT_DOMAIN): %v", domain, err)
+		return
+	}
+	ru.cfg.Progress(fmt.Sprintf("listing the members of bot %d in domain %d", ru.botID, domain))
+	mark = ru.mark()
+	_, err = ru.c.ListBotDomainMembers(ctx, ru.botID, domain)
+	a, answered := ru.answerSince(mark, http.MethodGet, path+"/members")
+	if !answered || a.Status/100 != 2 {
+		ru.miss(ctx, FieldAllUsersMembers, "the members could not be listed: %v", err)
+	} else {
+		ru.allUsersForm(a)
+		if err != nil && !errors.Is(err, lineworks.ErrAllUsers) {
+			ru.report.note(FieldAllUsersMembers, "the client could not read this answer: %v", err)
+		}
+	}
+	ru.cfg.Progress(fmt.Sprintf("removing bot %d from domain %d", ru.botID, domain))
+	if err := ru.c.DeleteBotDomain(ctx, ru.botID, domain); err == nil {
+		ru.registered = false
+	}
+}
+
+// allUsersForm records the form of the members of a registration open to
+// all users.
+func (ru *run) allUsersForm(a lineworks.Answer) {
+	isAllUsers := func(raw json.RawMessage) bool {
+		s, err := decode[string](raw)
+		return err == nil && strings.EqualFold(s, lineworkstest.AllUsers)
+	}
+	members, hasMembers := a.Field("members")
+	list, listErr := decode[[]string](members)
+	switch {
+	case isAllUsers(a.Body):
+		ru.report.set(FieldAllUsersMembers, string(lineworkstest.AllUsersBody))
+	case hasMembers && isAllUsers(members):
+		ru.report.set(FieldAllUsersMembers, string(lineworkstest.AllUsersString))
+	case hasMembers && listErr == nil && len(list) == 1 && strings.EqualFold(list[0], lineworkstest.AllUsers):
+		ru.report.set(FieldAllUsersMembers, string(lineworkstest.AllUsersList))
+	case hasMembers:
+		ru.report.unobserved(FieldAllUsersMembers, "a registration open to all users listed members as %s", shape(members))
+	default:
+		ru.report.unobserved(FieldAllUsersMembers, "a registration open to all users answered HTTP %d with %s", a.Status, shape(a.Body))
 	}
 }

@@ -85,7 +85,9 @@ func TestBotDomainMembersAllUsers(t *testing.T) {
 	for _, form := range []lineworkstest.AllUsersAnswer{lineworkstest.AllUsersList, lineworkstest.AllUsersString, lineworkstest.AllUsersBody} {
 		t.Run(fmt.Sprint(form), func(t *testing.T) {
 			f, c, botID := newMemberFixture(t, false)
-			f.emu.Menus.SetAnswers(lineworkstest.MenuAnswers{AllUsers: form})
+			if err := f.emu.Forms.Set(lineworkstest.AnswerForms{AllUsersMembers: form}); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := c.ListBotDomainMembers(context.Background(), botID, lineworkstest.DefaultDomainID); !errors.Is(err, ErrAllUsers) {
 				t.Fatalf("err = %v", err)
 			}

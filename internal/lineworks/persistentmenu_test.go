@@ -53,10 +53,12 @@ func TestPersistentMenu(t *testing.T) {
 
 // Whether the service answers 404 or an empty menu for "none", it reads as ErrNotSet.
 func TestPersistentMenuNoneForms(t *testing.T) {
-	for _, form := range []lineworkstest.PersistentMenuNoneAnswer{lineworkstest.PersistentMenuNone404, lineworkstest.PersistentMenuNoneEmpty} {
+	for _, form := range []lineworkstest.PersistentMenuNoneAnswer{lineworkstest.PersistentMenuNoneNotFound, lineworkstest.PersistentMenuNoneEmpty} {
 		t.Run(fmt.Sprint(form), func(t *testing.T) {
 			f, c, botID := newMenuFixture(t)
-			f.emu.Menus.SetAnswers(lineworkstest.MenuAnswers{PersistentMenuNone: form})
+			if err := f.emu.Forms.Set(lineworkstest.AnswerForms{PersistentMenuNone: form}); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := c.GetPersistentMenu(context.Background(), botID); !errors.Is(err, ErrNotSet) {
 				t.Fatalf("err = %v", err)
 			}

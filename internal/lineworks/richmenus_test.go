@@ -93,10 +93,12 @@ func TestRichMenuLifecycle(t *testing.T) {
 
 // The create answer may hold the whole menu or only its ID.
 func TestCreateRichMenuAnswerForms(t *testing.T) {
-	for _, form := range []lineworkstest.RichMenuCreateAnswer{lineworkstest.RichMenuCreateWhole, lineworkstest.RichMenuCreateIDOnly} {
+	for _, form := range []lineworkstest.RichMenuCreateAnswer{lineworkstest.RichMenuCreateFull, lineworkstest.RichMenuCreateIDOnly} {
 		t.Run(fmt.Sprint(form), func(t *testing.T) {
 			f, c, botID := newMenuFixture(t)
-			f.emu.Menus.SetAnswers(lineworkstest.MenuAnswers{RichMenuCreate: form})
+			if err := f.emu.Forms.Set(lineworkstest.AnswerForms{RichMenuCreateAnswer: form}); err != nil {
+				t.Fatal(err)
+			}
 			settings := twoAreaMenu("m")
 			menu, err := c.CreateRichMenu(context.Background(), botID, settings)
 			if err != nil {

@@ -447,8 +447,7 @@ func (e *accEnv) expectPatch(id *int64, want map[string]string) resource.TestChe
 // open, for the menu tests: the bot API's forms and the menus' own.
 type menuForm struct {
 	name  string
-	bot   lineworkstest.AnswerForms
-	menus lineworkstest.MenuAnswers
+	forms lineworkstest.AnswerForms
 }
 
 // menuForms are the emulator's default answers, and every alternative at
@@ -457,7 +456,7 @@ type menuForm struct {
 // no cursor on the last page, …).
 var menuForms = []menuForm{
 	{name: "default_forms"},
-	{name: "alternate_forms", bot: lineworkstest.AllAnswerForms(), menus: lineworkstest.AlternateMenuAnswers},
+	{name: "alternate_forms", forms: lineworkstest.AllAnswerForms()},
 }
 
 // forEachMenuForm runs test once per menu form, the runs in parallel, each
@@ -468,10 +467,9 @@ func forEachMenuForm(t *testing.T, test func(t *testing.T, env *accEnv)) {
 		t.Run(form.name, func(t *testing.T) {
 			t.Parallel()
 			env := newBotEnv(t)
-			if err := env.emu.Forms.Set(form.bot); err != nil {
+			if err := env.emu.Forms.Set(form.forms); err != nil {
 				t.Fatal(err)
 			}
-			env.emu.Menus.SetAnswers(form.menus)
 			test(t, env)
 		})
 	}

@@ -103,10 +103,9 @@ func TestAccBotDeployment_menusAndMembers(t *testing.T) {
 		t.Run(form.name, func(t *testing.T) {
 			t.Parallel()
 			env := newBotEnv(t)
-			if err := env.emu.Forms.Set(form.bot); err != nil {
+			if err := env.emu.Forms.Set(form.forms); err != nil {
 				t.Fatal(err)
 			}
-			env.emu.Menus.SetAnswers(form.menus)
 			testBotDeployment(t, env, form)
 		})
 	}
@@ -222,7 +221,7 @@ func testBotDeployment(t *testing.T, env *accEnv, form menuForm) {
 			// replaced, as the docs say.
 			importStep("lineworks_bot_domain_member.sato", func() string {
 				listed := testUsers[1]
-				if form.bot.Administrators == lineworkstest.UsersAsIDs {
+				if form.forms.Administrators == lineworkstest.UsersAsIDs {
 					listed = lineworkstest.UserIDFor(listed)
 				}
 				return fmt.Sprintf("%d/%d/%s", x, testDomain, listed)
@@ -284,7 +283,7 @@ func botDeletedOutside(env *accEnv, config string, x, y *int64, menuID *string, 
 
 // memberImportPlan is what importing the member plans in form.
 func memberImportPlan(form menuForm) []plancheck.PlanCheck {
-	if form.bot.Administrators != lineworkstest.UsersAsIDs {
+	if form.forms.Administrators != lineworkstest.UsersAsIDs {
 		return nil
 	}
 	return []plancheck.PlanCheck{plancheck.ExpectResourceAction("lineworks_bot_domain_member.sato", plancheck.ResourceActionDestroyBeforeCreate)}

@@ -4,12 +4,15 @@
 // (internal/contract), writes contract-report.json (CONTRACT_REPORT names
 // another path) and prints a summary: what was seen, the emulator's answer
 // forms that answer the same way, and where to send the report. It creates
-// one bot, named tf-acc-contract-…, and deletes it however the run ends.
+// one bot, named tf-acc-contract-…, with a rich menu of the same name and,
+// given a domain, a registration in it, and deletes them however the run
+// ends.
 //
 // Settings besides the provider's own:
 //
 //	LINEWORKS_CONTRACT=1            the agreement: the run creates and deletes a bot
 //	LINEWORKS_CONTRACT_ADMIN        a user's login e-mail, the bot's administrator (for the administrators probe)
+//	LINEWORKS_CONTRACT_DOMAIN       a domain ID the bot may be registered in (for the all-users members probe)
 //	LINEWORKS_CONTRACT_PHOTO_URL    the bot's photo (default contract.DefaultPhotoURL)
 //	CONTRACT_REPORT                 where the report goes (default contract-report.json)
 package main
@@ -22,6 +25,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/lineworks-community/terraform-provider-lineworks/internal/contract"
@@ -34,6 +39,7 @@ import (
 const (
 	envAgree    = "LINEWORKS_CONTRACT"
 	envAdmin    = "LINEWORKS_CONTRACT_ADMIN"
+	envDomain   = "LINEWORKS_CONTRACT_DOMAIN"
 	envPhotoURL = "LINEWORKS_CONTRACT_PHOTO_URL"
 	envReport   = "CONTRACT_REPORT"
 
@@ -52,11 +58,17 @@ func main() {
 // interrupted.
 func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) int {
 	if getenv(envAgree) != "1" {
-		say(stderr, "make contract creates a bot in the LINE WORKS tenant the LINEWORKS_* variables point at, changes it,\n"+
-			"lists the tenant's bots and deletes the bot again. Set %s=1 to agree, with the credentials of an app\n"+
-			"of that tenant that has the bot scope (LINEWORKS_CLIENT_ID, LINEWORKS_CLIENT_SECRET,\n"+
-			"LINEWORKS_SERVICE_ACCOUNT_ID, LINEWORKS_PRIVATE_KEY_PATH) and, for the administrators probe, a user's\n"+
-			"login e-mail in %s.\n", envAgree, envAdmin)
+		say(stderr, "make contract creates a bot in the LINE WORKS tenant the LINEWORKS_* variables point at, gives it a\n"+
+			"rich menu and deletes that, registers it in a domain (when given one), changes it, lists the tenant's bots\n"+
+			"and deletes the bot again. Set %s=1 to agree, with the credentials of an app of that tenant that has\n"+
+			"the bot scope (LINEWORKS_CLIENT_ID, LINEWORKS_CLIENT_SECRET, LINEWORKS_SERVICE_ACCOUNT_ID,\n"+
+			"LINEWORKS_PRIVATE_KEY_PATH); for the administrators probe, a user's login e-mail in %s; for the\n"+
+			"all-users members probe, the ID of a domain of the tenant in %s.\n", envAgree, envAdmin, envDomain)
+		return 2
+	}
+	domain, err := domainSetting(getenv(envDomain))
+	if err != nil {
+		say(stderr, "contract: %s: %v\n", envDomain, err)
 		return 2
 	}
 	settings, err := realtenant.FromEnv(getenv)
@@ -82,6 +94,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	report, runErr := contract.Run(ctx, contract.Config{
 		Client:           client,
 		Admin:            getenv(envAdmin),
+		Domain:           domain,
 		ServiceAccountID: settings.ServiceAccountID,
 		PhotoURL:         getenv(envPhotoURL),
 		Progress:         func(step string) { say(stderr, "contract: %s\n", step) },
@@ -112,6 +125,20 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	say(stderr, "contract: %v\n", runErr)
 	return 1
+}
+
+// domainSetting reads LINEWORKS_CONTRACT_DOMAIN: empty (no domain), or a
+// domain ID.
+func domainSetting(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%q is not a domain ID: give the number of a domain of the tenant (such as 10000001), the one the Admin console shows", s)
+	}
+	return id, nil
 }
 
 // checkWritable fails when no file can be written where path is, before a

@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +49,7 @@ func tenant(t *testing.T) (*lineworkstest.Server, map[string]string) {
 	return emu, map[string]string{
 		envAgree:                       "1",
 		envAdmin:                       lineworkstest.DefaultUsers[0],
+		envDomain:                      strconv.FormatInt(lineworkstest.DefaultDomainID, 10),
 		envReport:                      filepath.Join(t.TempDir(), "report.json"),
 		realtenant.EnvClientID:         "contract",
 		realtenant.EnvClientSecret:     testSecret,
@@ -90,7 +93,8 @@ func TestContractCommandWritesTheReport(t *testing.T) {
 	if string(got) != string(want) {
 		t.Errorf("the report loads as %s, want %s", got, want)
 	}
-	for _, part := range []string{"create_answer=id_only", "-answer-forms @" + env[envReport], newIssueURL, "deleted_bot_status"} {
+	for _, part := range []string{"create_answer=id_only", "rich_menu_create_answer=id_only", "persistent_menu_none=empty", "all_users_members=string",
+		"-answer-forms @" + env[envReport], newIssueURL, "deleted_bot_status"} {
 		if !strings.Contains(stdout, part) {
 			t.Errorf("the summary lacks %q:\n%s", part, stdout)
 		}
@@ -118,6 +122,8 @@ func TestContractCommandRefusesToStart(t *testing.T) {
 		"agreement not 1":  {func(e map[string]string) { e[envAgree] = "yes" }, []string{"LINEWORKS_CONTRACT=1"}},
 		"no credentials":   {func(e map[string]string) { delete(e, realtenant.EnvClientSecret) }, []string{"LINEWORKS_CLIENT_SECRET not set"}},
 		"no report folder": {func(e map[string]string) { e[envReport] = "/nowhere/at/all/report.json" }, []string{"CONTRACT_REPORT /nowhere/at/all/report.json cannot be written"}},
+		"bad domain":       {func(e map[string]string) { e[envDomain] = "ten" }, []string{"LINEWORKS_CONTRACT_DOMAIN", `"ten" is not a domain ID`}},
+		"negative domain":  {func(e map[string]string) { e[envDomain] = "-1" }, []string{"LINEWORKS_CONTRACT_DOMAIN", "not a domain ID"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			emu, env := tenant(t)
@@ -156,8 +162,9 @@ func TestContractCommandReportsAFailedRun(t *testing.T) {
 	}
 }
 
-// Ctrl-C while the bot is being changed: the command stops, deletes the bot
-// all the same, writes what it had observed, and exits 130.
+// Ctrl-C while the bot's rich menu is being created: the command stops,
+// deletes the menu and the bot all the same, writes what it had observed,
+// and exits 130.
 func TestContractCommandCleansUpOnInterrupt(t *testing.T) {
 	emu, env := tenant(t)
 	emu.Bots.SetMutationHold(2 * time.Second) // each change to the bot takes that long
@@ -177,11 +184,11 @@ func TestContractCommandCleansUpOnInterrupt(t *testing.T) {
 	sc := bufio.NewScanner(stderr)
 	for sc.Scan() {
 		said.WriteString(sc.Text() + "\n")
-		if strings.Contains(sc.Text(), "changing bot") {
+		if strings.Contains(sc.Text(), "creating the rich menu") {
 			break
 		}
 	}
-	time.Sleep(300 * time.Millisecond) // the change has reached the emulator, which holds it
+	time.Sleep(300 * time.Millisecond) // the create has reached the emulator, which holds it
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -195,8 +202,22 @@ func TestContractCommandCleansUpOnInterrupt(t *testing.T) {
 	if bots := emu.Bots.List(); len(bots) != 0 {
 		t.Errorf("%d bots left after Ctrl-C: %+v", len(bots), bots)
 	}
+	if n := richMenuDeletes(emu); n == 0 {
+		t.Errorf("the clean-up did not delete the rich menu:\n%s", said.String())
+	}
 	raw, err := os.ReadFile(env[envReport])
-	if err != nil || !strings.Contains(string(raw), `"create_answer": "full"`) || !strings.Contains(string(raw), "interrupted") || !strings.Contains(string(raw), `"left_behind": []`) {
+	if err != nil || !strings.Contains(string(raw), `"create_answer": "full"`) || !strings.Contains(string(raw), `"rich_menu_create_answer": "full"`) ||
+		!strings.Contains(string(raw), "interrupted") || !strings.Contains(string(raw), `"left_behind": []`) {
 		t.Errorf("the report after Ctrl-C: %v\n%s", err, raw)
 	}
+}
+
+// richMenuDeletes counts the rich menu deletes the emulator received.
+func richMenuDeletes(emu *lineworkstest.Server) (n int) {
+	for _, r := range emu.Requests.All() {
+		if r.Method == http.MethodDelete && strings.Contains(r.Path, "/richmenus/") {
+			n++
+		}
+	}
+	return n
 }

@@ -149,6 +149,12 @@ func TestAdminSettingsAndState(t *testing.T) {
 	if mustJSON(t, s.Forms.Get()) != mustJSON(t, lineworkstest.AllAnswerForms()) || s.Faults.RateLimit() != 60 {
 		t.Errorf("settings not applied: %+v %d", s.Forms.Get(), s.Faults.RateLimit())
 	}
+	// The menus' forms, by name.
+	admin(t, s, http.MethodPut, "/_emulator/settings", `{"answer_forms":{"rich_menu_create_answer":"id_only","persistent_menu_none":"empty","all_users_members":"body"}}`, nil)
+	if f := s.Forms.Get(); f.RichMenuCreateAnswer != lineworkstest.RichMenuCreateIDOnly || f.PersistentMenuNone != lineworkstest.PersistentMenuNoneEmpty ||
+		f.AllUsersMembers != lineworkstest.AllUsersBody || f.CreateAnswer != lineworkstest.CreateAnswerFull {
+		t.Errorf("the menus' forms not applied: %+v", f)
+	}
 	if st := admin(t, s, http.MethodPut, "/_emulator/settings", `{"rate_limit_per_minute":20,"rate_limit_window_ms":3000,"read_latency_ms":50,"mutation_hold_ms":150}`, &settings); st != http.StatusOK ||
 		*settings.RateLimitPerMinute != 20 || *settings.RateLimitWindowMillis != 3000 || *settings.ReadLatencyMillis != 50 || *settings.MutationHoldMillis != 150 {
 		t.Fatalf("PUT limit window and latencies: %d %+v", st, settings)
@@ -158,7 +164,8 @@ func TestAdminSettingsAndState(t *testing.T) {
 	}
 	admin(t, s, http.MethodPut, "/_emulator/settings", `{"rate_limit_per_minute":60,"rate_limit_window_ms":60000,"read_latency_ms":0}`, nil)
 	for _, bad := range []string{`{"answer_forms":{"create_answer":"partial"},"rate_limit_per_minute":5}`, `{"faults":{"unavailable":1.5}}`, `{"rate_limit":5}`,
-		`{"rate_limit_window_ms":500}`, `{"read_latency_ms":-1}`, `{"answer_forms":{"budget_headers":"sometimes"}}`} {
+		`{"rate_limit_window_ms":500}`, `{"read_latency_ms":-1}`, `{"answer_forms":{"budget_headers":"sometimes"}}`,
+		`{"answer_forms":{"all_users_members":"sometimes"}}`, `{"answer_forms":{"persistent_menu_none":404}}`} {
 		if st := admin(t, s, http.MethodPut, "/_emulator/settings", bad, nil); st != http.StatusBadRequest {
 			t.Errorf("%s: %d", bad, st)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -28,6 +29,15 @@ type (
 	CursorAnswer string
 	// BudgetHeadersAnswer is which answers carry the rate limit's budget.
 	BudgetHeadersAnswer string
+	// RichMenuCreateAnswer is what POST /bots/{botId}/richmenus answers.
+	RichMenuCreateAnswer string
+	// PersistentMenuNoneAnswer is what GET /bots/{botId}/persistentmenu
+	// answers for a bot without a persistent menu.
+	PersistentMenuNoneAnswer string
+	// AllUsersAnswer is the form of GET …/members for a registration that
+	// is not limited to selected members. The docs say only that it
+	// "returns "All users""; the JSON is not shown.
+	AllUsersAnswer string
 )
 
 const (
@@ -54,7 +64,21 @@ const (
 	BudgetEveryAnswer  BudgetHeadersAnswer = "every_answer"  // rateLimit-limit, -remaining, -reset and -used on every answer of a limited API
 	BudgetSsed         BudgetHeadersAnswer = "ssed"          // the same, the used count spelt rateLimit-ssed, as the English page does
 	BudgetRefusalsOnly BudgetHeadersAnswer = "refusals_only" // the headers on a 429 only
+
+	RichMenuCreateFull   RichMenuCreateAnswer = "full"    // 201 with the whole rich menu, as a third-party summary of the docs shows (inferred)
+	RichMenuCreateIDOnly RichMenuCreateAnswer = "id_only" // 201 with only {"richmenuId": …}, all that several real clients read
+
+	PersistentMenuNoneNotFound PersistentMenuNoneAnswer = "not_found" // 404 NOT_FOUND, as one real client expects
+	PersistentMenuNoneEmpty    PersistentMenuNoneAnswer = "empty"     // 200 {"content":{"actions":[]}}, as another real client expects
+
+	AllUsersList   AllUsersAnswer = "list"   // {"members":["All users"],…} (inferred)
+	AllUsersString AllUsersAnswer = "string" // {"members":"All users",…}
+	AllUsersBody   AllUsersAnswer = "body"   // the JSON string "All users" as the whole body
 )
+
+// AllUsers is the word the members list answers for an unlimited
+// registration.
+const AllUsers = "All users"
 
 // DocumentedChannelEvents is the default of channelEvents the bot-create
 // page documents (checked again in the jp, en and kr pages): six events,
@@ -107,13 +131,24 @@ type AnswerForms struct {
 	// (inferred before the docs were checked again); the docs say
 	// DocumentedChannelEvents.
 	ChannelEventsDefault []string `json:"channel_events_default,omitempty"`
+	// RichMenuCreateAnswer: creating a rich menu answers 201 with the whole
+	// menu (default), or with only {"richmenuId": …}.
+	RichMenuCreateAnswer RichMenuCreateAnswer `json:"rich_menu_create_answer,omitempty"`
+	// PersistentMenuNone: a bot without a persistent menu answers 404
+	// NOT_FOUND (default), or 200 with a menu of no actions.
+	PersistentMenuNone PersistentMenuNoneAnswer `json:"persistent_menu_none,omitempty"`
+	// AllUsersMembers: the members of a registration open to all users are
+	// {"members": ["All users"]} (default), {"members": "All users"}, or the
+	// bare JSON string "All users".
+	AllUsersMembers AllUsersAnswer `json:"all_users_members,omitempty"`
 }
 
 // AllAnswerForms turns every form away from its default at once: 200 with
 // only the bot ID on create, 204 on update, user IDs, rewritten photo URLs,
 // allowDomains [0], 410 for a deleted bot, no nextCursor on the last page,
-// the rate limit's budget on a 429 only, and the documented six channel
-// events.
+// the rate limit's budget on a 429 only, the documented six channel events,
+// only the ID on a rich menu's create, an empty persistent menu for none, and
+// "All users" as a members string.
 func AllAnswerForms() AnswerForms {
 	return AnswerForms{
 		CreateStatus:         200,
@@ -126,6 +161,9 @@ func AllAnswerForms() AnswerForms {
 		LastPageCursor:       CursorAbsent,
 		BudgetHeaders:        BudgetRefusalsOnly,
 		ChannelEventsDefault: slices.Clone(DocumentedChannelEvents),
+		RichMenuCreateAnswer: RichMenuCreateIDOnly,
+		PersistentMenuNone:   PersistentMenuNoneEmpty,
+		AllUsersMembers:      AllUsersString,
 	}
 }
 
@@ -156,6 +194,9 @@ func (f AnswerForms) normalized() (AnswerForms, error) {
 	checkInt("deleted_bot_status", &f.DeletedBotStatus, 404, 410)
 	check("last_page_cursor", (*string)(&f.LastPageCursor), string(CursorNull), string(CursorEmpty), string(CursorAbsent))
 	check("budget_headers", (*string)(&f.BudgetHeaders), string(BudgetEveryAnswer), string(BudgetSsed), string(BudgetRefusalsOnly))
+	check("rich_menu_create_answer", (*string)(&f.RichMenuCreateAnswer), string(RichMenuCreateFull), string(RichMenuCreateIDOnly))
+	check("persistent_menu_none", (*string)(&f.PersistentMenuNone), string(PersistentMenuNoneNotFound), string(PersistentMenuNoneEmpty))
+	check("all_users_members", (*string)(&f.AllUsersMembers), string(AllUsersList), string(AllUsersString), string(AllUsersBody))
 	if f.ChannelEventsDefault == nil {
 		f.ChannelEventsDefault = slices.Clone(channelEvents)
 	} else if bad := checkNames("channel_events_default", f.ChannelEventsDefault, channelEvents); bad != nil || len(f.ChannelEventsDefault) == 0 {
@@ -233,7 +274,7 @@ func (f *AnswerForms) UnmarshalJSON(raw []byte) error {
 		return err
 	}
 	known := map[string]bool{}
-	for _, name := range []string{"create_status", "create_answer", "write_answer", "administrators", "photo_url", "all_domains", "deleted_bot_status", "last_page_cursor", "budget_headers", "channel_events_default"} {
+	for _, name := range AnswerFormNames() {
 		known[name] = true
 	}
 	for k, v := range obj {
@@ -255,6 +296,18 @@ func (f *AnswerForms) UnmarshalJSON(raw []byte) error {
 	}
 	*f = AnswerForms(p)
 	return nil
+}
+
+// AnswerFormNames are the JSON names of the answer forms, in AnswerForms'
+// order: what -answer-forms, the admin door and a contract report name.
+func AnswerFormNames() []string {
+	t := reflect.TypeFor[AnswerForms]()
+	names := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names = append(names, name)
+	}
+	return names
 }
 
 // Forms holds the answer forms in effect. Reach it as Server.Forms.

@@ -24,7 +24,8 @@ func TestFormsDefault(t *testing.T) {
 	f := s.Forms.Get()
 	if f.CreateStatus != 201 || f.CreateAnswer != lineworkstest.CreateAnswerFull || f.WriteAnswer != lineworkstest.WriteAnswerFull ||
 		f.Administrators != lineworkstest.UsersAsSent || f.PhotoURL != lineworkstest.PhotoURLAsSent || f.AllDomains != lineworkstest.AllDomainsAbsent ||
-		f.DeletedBotStatus != 404 || f.LastPageCursor != lineworkstest.CursorNull || !slices.Equal(f.ChannelEventsDefault, lineworkstest.DefaultChannelEvents) {
+		f.DeletedBotStatus != 404 || f.LastPageCursor != lineworkstest.CursorNull || !slices.Equal(f.ChannelEventsDefault, lineworkstest.DefaultChannelEvents) ||
+		f.RichMenuCreateAnswer != lineworkstest.RichMenuCreateFull || f.PersistentMenuNone != lineworkstest.PersistentMenuNoneNotFound || f.AllUsersMembers != lineworkstest.AllUsersList {
 		t.Errorf("default forms %+v", f)
 	}
 	// The zero AnswerForms is the default.
@@ -298,8 +299,41 @@ func TestAllAnswerForms(t *testing.T) {
 	if l := botCall(t, s, http.MethodGet, "/bots", tok, nil); mustJSON(t, l.body["responseMetaData"]) != "{}" {
 		t.Errorf("list answered %s", l.raw)
 	}
+	// The menus' forms too.
+	if p := botCall(t, s, http.MethodGet, botPath(id, "persistentmenu"), tok, nil); p.status != http.StatusOK || string(p.raw) != `{"content":{"actions":[]}}` {
+		t.Errorf("no persistent menu answered %d %s", p.status, p.raw)
+	}
+	if m := botCall(t, s, http.MethodPost, botPath(id, "richmenus"), tok, validMenu()); m.status != http.StatusCreated || len(m.body) != 1 || m.body["richmenuId"] == nil {
+		t.Errorf("a rich menu's create answered %d %s", m.status, m.raw)
+	}
+	wantStatus(t, botCall(t, s, http.MethodPost, botPath(id, "domains", "10000001"), tok, map[string]any{"allowToSelectedMember": false}), http.StatusCreated)
+	if got := rawGet(t, s, botPath(id, "domains", "10000001", "members"), tok); got != `{"members":"All users","responseMetaData":{}}` {
+		t.Errorf("the members of a registration open to all answered %s", got)
+	}
 	wantStatus(t, botCall(t, s, http.MethodDelete, botPath(id), tok, nil), http.StatusNoContent)
 	wantAPIError(t, botCall(t, s, http.MethodGet, botPath(id), tok, nil), http.StatusGone, "DELETED")
+}
+
+// AllAnswerForms turns every form, each field of AnswerForms, away from its
+// default: a form added without an alternative there is never run by the
+// tests and CI jobs that use "all".
+func TestAllAnswerFormsTurnsEveryForm(t *testing.T) {
+	var defaults, all map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(mustJSON(t, newServer(t).Forms.Get())), &defaults); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(mustJSON(t, lineworkstest.AllAnswerForms())), &all); err != nil {
+		t.Fatal(err)
+	}
+	names := lineworkstest.AnswerFormNames()
+	if len(defaults) != len(names) {
+		t.Errorf("the defaults fill %d forms of %d: %v", len(defaults), len(names), defaults)
+	}
+	for _, name := range names {
+		if d, a := string(defaults[name]), string(all[name]); a == "" || a == d {
+			t.Errorf("AllAnswerForms leaves %s at its default %s", name, d)
+		}
+	}
 }
 
 func TestParseAnswerForms(t *testing.T) {
@@ -312,7 +346,13 @@ func TestParseAnswerForms(t *testing.T) {
 		!slices.Equal(f.ChannelEventsDefault, lineworkstest.DocumentedChannelEvents) {
 		t.Errorf("pairs: %+v, %v", f, err)
 	}
-	for _, bad := range []string{"create_answer=partial", "deleted_bot_status=500", "create_status=x", "nonsense=1", "create_answer", "channel_events_default=some"} {
+	f, err = lineworkstest.ParseAnswerForms("rich_menu_create_answer=id_only,persistent_menu_none=empty,all_users_members=body")
+	if err != nil || f.RichMenuCreateAnswer != lineworkstest.RichMenuCreateIDOnly || f.PersistentMenuNone != lineworkstest.PersistentMenuNoneEmpty ||
+		f.AllUsersMembers != lineworkstest.AllUsersBody || f.CreateAnswer != lineworkstest.CreateAnswerFull {
+		t.Errorf("the menus' pairs: %+v, %v", f, err)
+	}
+	for _, bad := range []string{"create_answer=partial", "deleted_bot_status=500", "create_status=x", "nonsense=1", "create_answer", "channel_events_default=some",
+		"rich_menu_create_answer=whole", "persistent_menu_none=404", "all_users_members=none"} {
 		if _, err := lineworkstest.ParseAnswerForms(bad); err == nil {
 			t.Errorf("%q was accepted", bad)
 		}

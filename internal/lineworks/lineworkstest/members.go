@@ -106,7 +106,7 @@ func (m *Menus) changeMembers(w http.ResponseWriter, r *http.Request, botID, dom
 }
 
 // listMembers serves GET …/members: user IDs in the order they were added,
-// or "All users" in the form MenuAnswers.AllUsers says for a registration
+// or "All users" in the form AnswerForms.AllUsersMembers says for a registration
 // that is not limited.
 func (m *Menus) listMembers(w http.ResponseWriter, r *http.Request, botID, domainID int64) {
 	list := "members/" + strconv.FormatInt(botID, 10) + "/" + strconv.FormatInt(domainID, 10)
@@ -118,20 +118,20 @@ func (m *Menus) listMembers(w http.ResponseWriter, r *http.Request, botID, domai
 	if !ok {
 		return
 	}
-	form := m.answers.AllUsers
 	bySeq := make(map[int64]string, len(l.seq))
 	for u, seq := range l.seq {
 		bySeq[seq] = u
 	}
 	m.mu.Unlock()
+	forms := m.host.forms()
 	if !limited {
-		switch form {
+		switch forms.AllUsersMembers {
 		case AllUsersString:
-			writeJSON(w, http.StatusOK, "application/json", map[string]any{"members": AllUsers, "responseMetaData": m.host.pageMeta(nil)})
+			writeJSON(w, http.StatusOK, "application/json", map[string]any{"members": AllUsers, "responseMetaData": forms.pageMeta(nil)})
 		case AllUsersBody:
 			writeJSON(w, http.StatusOK, "application/json", AllUsers)
 		default:
-			writeJSON(w, http.StatusOK, "application/json", map[string]any{"members": []string{AllUsers}, "responseMetaData": m.host.pageMeta(nil)})
+			writeJSON(w, http.StatusOK, "application/json", map[string]any{"members": []string{AllUsers}, "responseMetaData": forms.pageMeta(nil)})
 		}
 		return
 	}
@@ -140,7 +140,7 @@ func (m *Menus) listMembers(w http.ResponseWriter, r *http.Request, botID, domai
 	for _, seq := range seqs {
 		members = append(members, bySeq[seq])
 	}
-	writeJSON(w, http.StatusOK, "application/json", map[string]any{"members": members, "responseMetaData": m.host.pageMeta(next)})
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"members": members, "responseMetaData": forms.pageMeta(next)})
 }
 
 // serveMember serves DELETE /bots/{botId}/domains/{domainId}/members/{userId}

@@ -21,7 +21,8 @@ package lineworkstest
 // answers 201 without a body; members of a registration open to all users
 // cannot be added or removed (400 INVALID_PARAMETER), a member added twice
 // is 409 ALREADY_EXIST, and a deleted registration takes its members with
-// it. MenuAnswers gives the other forms the service may answer in.
+// it. AnswerForms gives the other forms the service may answer in (the
+// forms the host's forms() returns).
 
 import (
 	"maps"
@@ -56,9 +57,8 @@ type menuHost interface {
 	scopes(r *http.Request) []string
 	// missing answers for a bot that does not exist, as the bot calls do.
 	missing(w http.ResponseWriter, botID int64)
-	// pageMeta is a list's responseMetaData, next nil on the last page, in
-	// the answer form in effect.
-	pageMeta(next *string) map[string]any
+	// forms returns the answer forms in effect.
+	forms() AnswerForms
 }
 
 // UploadedFile is a file uploaded through the attachment flow.
@@ -92,10 +92,9 @@ var richMenuHeights = []int{843, 1686}
 type Menus struct {
 	host menuHost
 
-	mu      sync.Mutex
-	bots    map[int64]*botMenus
-	nextID  int64
-	answers MenuAnswers
+	mu     sync.Mutex
+	bots   map[int64]*botMenus
+	nextID int64
 }
 
 // botMenus is everything the component keeps for one bot.

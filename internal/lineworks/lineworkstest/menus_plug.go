@@ -65,4 +65,4 @@ func (h serverMenuHost) scopes(r *http.Request) []string { return requestScopes(
 
 func (h serverMenuHost) missing(w http.ResponseWriter, botID int64) { h.s.Bots.missing(w, botID) }
 
-func (h serverMenuHost) pageMeta(next *string) map[string]any { return h.s.Forms.Get().pageMeta(next) }
+func (h serverMenuHost) forms() AnswerForms { return h.s.Forms.Get() }

@@ -104,7 +104,9 @@ func TestRichMenuCreateReadListDelete(t *testing.T) {
 
 func TestRichMenuCreateAnswersOnlyTheIDOnRequest(t *testing.T) {
 	s, tok, bot := newMenuServer(t)
-	s.Menus.SetAnswers(lineworkstest.MenuAnswers{RichMenuCreate: lineworkstest.RichMenuCreateIDOnly})
+	if err := s.Forms.Set(lineworkstest.AnswerForms{RichMenuCreateAnswer: lineworkstest.RichMenuCreateIDOnly}); err != nil {
+		t.Fatal(err)
+	}
 	r := botCall(t, s, http.MethodPost, botPath(bot, "richmenus"), tok, validMenu())
 	wantStatus(t, r, http.StatusCreated)
 	if string(r.raw) != `{"richmenuId":"40001"}` {
@@ -383,11 +385,15 @@ func TestPersistentMenu(t *testing.T) {
 	path := botPath(bot, "persistentmenu")
 	wantAPIError(t, botCall(t, s, http.MethodGet, path, tok, nil), http.StatusNotFound, "NOT_FOUND")
 	wantAPIError(t, botCall(t, s, http.MethodDelete, path, tok, nil), http.StatusNotFound, "NOT_FOUND")
-	s.Menus.SetAnswers(lineworkstest.MenuAnswers{PersistentMenuNone: lineworkstest.PersistentMenuNoneEmpty})
+	if err := s.Forms.Set(lineworkstest.AnswerForms{PersistentMenuNone: lineworkstest.PersistentMenuNoneEmpty}); err != nil {
+		t.Fatal(err)
+	}
 	if r := botCall(t, s, http.MethodGet, path, tok, nil); r.status != 200 || string(r.raw) != `{"content":{"actions":[]}}` {
 		t.Fatalf("none, as an empty menu: %d %s", r.status, r.raw)
 	}
-	s.Menus.SetAnswers(lineworkstest.MenuAnswers{})
+	if err := s.Forms.Set(lineworkstest.AnswerForms{}); err != nil {
+		t.Fatal(err)
+	}
 
 	r := botCall(t, s, http.MethodPost, path, tok, validPersistentMenu())
 	wantStatus(t, r, http.StatusCreated)
@@ -450,9 +456,11 @@ func TestDomainMembers(t *testing.T) {
 		lineworkstest.AllUsersString: `{"members":"All users","responseMetaData":{"nextCursor":null}}`,
 		lineworkstest.AllUsersBody:   `"All users"`,
 	} {
-		s.Menus.SetAnswers(lineworkstest.MenuAnswers{AllUsers: form})
+		if err := s.Forms.Set(lineworkstest.AnswerForms{AllUsersMembers: form}); err != nil {
+			t.Fatal(err)
+		}
 		if got := rawGet(t, s, members, tok); got != want {
-			t.Errorf("form %d: %s, want %s", form, got, want)
+			t.Errorf("form %s: %s, want %s", form, got, want)
 		}
 	}
 	r := botCall(t, s, http.MethodPost, members, tok, map[string]any{"userId": "a@example.com"})

@@ -56,8 +56,8 @@ func (m *Menus) getPersistentMenu(w http.ResponseWriter, botID int64) {
 		c := st.persistent.clone()
 		menu = &c
 	}
-	form := m.answers.PersistentMenuNone
 	m.mu.Unlock()
+	form := m.host.forms().PersistentMenuNone
 	switch {
 	case menu != nil:
 		writeJSON(w, http.StatusOK, "application/json", map[string]any{"content": menu})

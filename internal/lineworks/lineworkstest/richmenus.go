@@ -53,7 +53,7 @@ func (m *Menus) serveRichMenus(w http.ResponseWriter, r *http.Request) {
 		// bot-menu: adding a rich menu deletes the persistent menu.
 		st.persistent = nil
 		// 201 per a third-party audit of the docs (inferred).
-		if m.answers.RichMenuCreate == RichMenuCreateIDOnly {
+		if m.host.forms().RichMenuCreateAnswer == RichMenuCreateIDOnly {
 			writeJSON(w, http.StatusCreated, "application/json", map[string]string{"richmenuId": menu.RichMenuID})
 			return
 		}
@@ -78,7 +78,7 @@ func (m *Menus) listRichMenus(w http.ResponseWriter, r *http.Request, botID int6
 		menus = append(menus, st.richMenus[id].clone())
 	}
 	m.mu.Unlock()
-	writeJSON(w, http.StatusOK, "application/json", map[string]any{"richmenus": menus, "responseMetaData": m.host.pageMeta(next)})
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"richmenus": menus, "responseMetaData": m.host.forms().pageMeta(next)})
 }
 
 // serveRichMenu serves GET (bot-richmenu-get) and DELETE
